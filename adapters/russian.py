@@ -1,0 +1,64 @@
+"""Russian office conventions (ГОСТ Р 7.0.97): dates, initials, signature lines, plurals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+ACTING = {"male": "действующего", "female": "действующей"}
+
+
+def local_date(value: date | datetime) -> date:
+    """The calendar date in Moscow of a date or an aware datetime."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            # A naive time is ambiguous by three hours; refuse rather than guess the day.
+            raise ValueError("Время без часового пояса: ожидается datetime с tzinfo")
+        return value.astimezone(MOSCOW).date()
+    return value
+
+
+def date_long(value: date | datetime) -> str:
+    """«5 марта 2024 г.»"""
+    # babel's "MMMM" in a date pattern is the genitive (format context) month name.
+    return f"{format_date(local_date(value), 'd MMMM y', locale='ru')} г."
+
+
+def date_short(value: date | datetime) -> str:
+    """«05.03.2024»"""
+    return local_date(value).strftime("%d.%m.%Y")
+
+
+def _initial(name: str) -> str:
+    # A double first name keeps both initials: «Анна-Мария» → «А.-М.».
+    return "-".join(f"{part[0].upper()}." for part in name.split("-") if part)
+
+
+def initials_name(last: str, first: str, middle: str | None = "") -> str:
+    """Signature form «И.О. Фамилия»: «О.А. Верзунова», «О. Верзунова» without a middle name."""
+    initials = "".join(_initial(part.strip()) for part in (first, middle or "") if part.strip())
+    return f"{initials} {last.strip()}" if initials else last.strip()
+
+
+def signature_line(position: str, last: str, first: str, middle: str | None = "") -> str:
+    """«Директор — О.А. Верзунова»"""
+    return f"{position.strip()} — {initials_name(last, first, middle)}"
+
+
+def acting(gender: str | None) -> str:
+    """«действующего» / «действующей» for «…, действующего на основании Устава»."""
+    return ACTING.get(gender or "", "действующего(-ей)")
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The noun form for n: plural(3, "год", "года", "лет") → «года»."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return few
+    return many

@@ -1,0 +1,84 @@
+"""Typed settings, read once from IMC_* environment variables or a .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_SECRET = "change-me"
+
+
+class Settings(BaseSettings):
+    """Every knob of the system; defaults give the embedded single-machine setup."""
+
+    model_config = SettingsConfigDict(env_prefix="IMC_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""  # empty: SQLite file under data_dir
+    base_url: str = "http://127.0.0.1:8000"
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    secret_key: str = PLACEHOLDER_SECRET
+
+    # Mail. An empty smtp_host means the local sink started by `make up`.
+    smtp_host: str = ""
+    smtp_port: int = 8025
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = "МКУ ИМЦ Выселковский район <imc@example.org>"
+    mail_rate_per_minute: int = Field(default=120, ge=1)
+    mail_rate_per_day: int = Field(default=10_000, ge=1)
+    mail_concurrency: int = Field(default=20, ge=1)
+    mail_max_attempts: int = Field(default=8, ge=1)
+    mail_retry_base_seconds: float = Field(default=60.0, gt=0)
+
+    # Personal links
+    link_ttl_days: int = Field(default=30, ge=1)
+
+    # Agreement timers (days)
+    agreement_remind_after_days: int = Field(default=7, ge=1)
+    agreement_escalate_after_days: int = Field(default=14, ge=1)
+    agreement_expiry_notice_days: int = Field(default=30, ge=1)
+    agreement_term_years: int = Field(default=3, ge=1)
+
+    upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'imc.db'}"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.data_dir / "documents"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError(
+                "IMC_SECRET_KEY не задан: в рабочем режиме нужен собственный секретный ключ"
+            )
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("IMC_SECRET_KEY слишком короткий: нужно не менее 32 символов")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own Settings and pass them in)."""
+    return Settings()

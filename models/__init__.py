@@ -1,0 +1,26 @@
+"""Tables, state enums and transition tables. Importing this registers every table."""
+
+from models.agreement import Agreement, AgreementState, SignedVia
+from models.audit import ActorKind, AuditEntry, Outcome
+from models.document import Document
+from models.org import Organisation, OrgKind, Person, PersonRole
+from models.outbox import MailStatus, OutboxEmail
+from models.registry import LinkUse, RegistryCounter
+
+__all__ = [
+    "ActorKind",
+    "Agreement",
+    "AgreementState",
+    "AuditEntry",
+    "Document",
+    "LinkUse",
+    "MailStatus",
+    "OrgKind",
+    "Organisation",
+    "Outcome",
+    "OutboxEmail",
+    "Person",
+    "PersonRole",
+    "RegistryCounter",
+    "SignedVia",
+]

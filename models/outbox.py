@@ -1,0 +1,51 @@
+"""Outgoing mail, queued in the transaction that caused it and drained by the sender."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.types import UtcDateTime, enum_type, utcnow
+
+
+class MailStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+MAIL_STATUS_LABELS = {
+    MailStatus.QUEUED: "в очереди",
+    MailStatus.SENDING: "отправляется",
+    MailStatus.SENT: "отправлено",
+    MailStatus.FAILED: "не доставлено",
+}
+
+
+class OutboxEmail(SQLModel, table=True):
+    __tablename__ = "outbox_emails"
+    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)  # idempotency key
+    template: str = Field(max_length=100)
+    to_addr: str = Field(max_length=254)
+    to_name: str = Field(default="", max_length=300)
+    subject: str = Field(max_length=998)
+    text_body: str
+    html_body: str = ""
+    attachment_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)  # Document ids
+    object_kind: str = Field(default="", max_length=32, index=True)
+    object_id: int | None = Field(default=None, index=True)
+    status: MailStatus = Field(default=MailStatus.QUEUED, sa_type=enum_type(MailStatus))
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UtcDateTime)
+    claimed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    last_error: str = ""
+    last_code: int | None = None
+    sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

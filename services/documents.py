@@ -1,0 +1,117 @@
+"""Documents: rendered from Word templates or uploaded, stored once per idempotency key."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from sqlmodel import select
+
+from models import Document
+from services.errors import UploadRefused
+from services.runtime import Tx
+from services.transitions import Step
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# What a partner may upload as a signed scan: media type by the file's first bytes.
+SCAN_SIGNATURES = {
+    b"%PDF-": ("application/pdf", ".pdf"),
+    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
+}
+
+
+def find(tx: Tx, key: str) -> Document | None:
+    return tx.session.exec(select(Document).where(Document.key == key)).first()
+
+
+def render_document(
+    tx: Tx,
+    *,
+    key: str,
+    kind: str,
+    object_kind: str,
+    object_id: int,
+    template: str,
+    context: dict,
+    filename: str,
+    version: int = 1,
+    step: Step | None = None,
+) -> Document:
+    """Render `template` once per `key`; a repeat returns the stored document."""
+    doc = find(tx, key)
+    if doc is None:
+        data = tx.rt.docx.render(template, context)
+        doc = _store(tx, key=key, kind=kind, object_kind=object_kind, object_id=object_id,
+                     version=version, template=template, filename=filename, data=data,
+                     media_type=DOCX_TYPE, suffix=".docx")
+    if step is not None and doc.id not in step.document_ids:
+        step.document_ids.append(doc.id)
+    return doc
+
+
+def store_upload(
+    tx: Tx,
+    *,
+    key: str,
+    kind: str,
+    object_kind: str,
+    object_id: int,
+    filename: str,
+    data: bytes,
+    step: Step | None = None,
+) -> Document:
+    """Keep an uploaded scan after checking its size and real type."""
+    limit = tx.rt.settings.upload_max_bytes
+    if len(data) > limit:
+        raise UploadRefused(
+            f"Файл «{filename}» слишком большой: {len(data) / 1048576:.1f} МБ, "
+            f"допустимо не более {limit / 1048576:.0f} МБ"
+        )
+    if not data:
+        raise UploadRefused(f"Файл «{filename}» пустой")
+    kind_info = next((v for sig, v in SCAN_SIGNATURES.items() if data.startswith(sig)), None)
+    if kind_info is None:
+        raise UploadRefused(
+            f"Файл «{filename}» не принят: допустимы только PDF, JPEG и PNG"
+        )
+    media_type, suffix = kind_info
+    doc = find(tx, key) or _store(tx, key=key, kind=kind, object_kind=object_kind,
+                                  object_id=object_id, version=1, template="",
+                                  filename=filename, data=data, media_type=media_type,
+                                  suffix=suffix)
+    if step is not None:
+        step.document_ids.append(doc.id)
+    return doc
+
+
+def read_bytes(rt, doc: Document) -> bytes:
+    return (rt.settings.documents_dir / doc.path).read_bytes()
+
+
+def absolute_path(rt, doc: Document) -> Path:
+    return rt.settings.documents_dir / doc.path
+
+
+def _store(tx: Tx, *, key, kind, object_kind, object_id, version, template, filename, data,
+           media_type, suffix) -> Document:
+    rel = Path(object_kind) / str(object_id) / f"{_safe(key)}{suffix}"
+    target = tx.rt.settings.documents_dir / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(target.suffix + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)  # a retried step overwrites the same file with the same key
+    doc = Document(key=key, kind=kind, object_kind=object_kind, object_id=object_id,
+                   version=version, template=template, filename=filename, path=str(rel),
+                   media_type=media_type, sha256=hashlib.sha256(data).hexdigest(),
+                   size=len(data), created_at=tx.now)
+    tx.session.add(doc)
+    tx.session.flush()
+    return doc
+
+
+def _safe(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", key)

@@ -1,0 +1,54 @@
+"""Domain errors: a Russian message for people and the offending object for code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every refusal a person may see; `message` is Russian."""
+
+    def __init__(self, message: str, *, obj: Any = None, audit: dict | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.obj = obj
+        # When set, the refusal is written to the audit trail after the rollback.
+        self.audit = audit
+
+
+class NotFound(DomainError):
+    pass
+
+
+class IllegalTransition(DomainError):
+    pass
+
+
+class LinkRefused(DomainError):
+    """A personal link that is wrong, expired, used up or meant for something else."""
+
+
+class UploadRefused(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"строка {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass
+class ImportRefused(DomainError):
+    """A whole-file import refused; every problem with its line."""
+
+    problems: list[Problem] = field(default_factory=list)
+    what: str = "файл"
+
+    def __post_init__(self) -> None:
+        lines = "\n".join(f"  • {p}" for p in self.problems)
+        super().__init__(f"{self.what.capitalize()} не загружен, ничего не изменено. Ошибки:\n{lines}")

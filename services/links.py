@@ -1,0 +1,101 @@
+"""Personal links: signed, expiring tokens bound to one person, one object, one purpose."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlmodel import select
+
+from models import LinkUse
+from services.errors import LinkRefused
+from services.runtime import Runtime, Tx
+
+_SALT = "imc-personal-link"
+
+
+@dataclass(frozen=True)
+class LinkClaims:
+    person_id: int
+    object_kind: str
+    object_id: int
+    purpose: str
+    expires_ts: int
+    nonce: str
+
+
+def make_token(rt: Runtime, *, person_id: int, object_kind: str, object_id: int, purpose: str,
+               ttl: timedelta | None = None) -> str:
+    ttl = ttl or timedelta(days=rt.settings.link_ttl_days)
+    expires = int((rt.clock.now() + ttl).timestamp())
+    payload = {"p": person_id, "k": object_kind, "o": object_id, "u": purpose, "e": expires,
+               "n": secrets.token_urlsafe(12)}
+    return URLSafeSerializer(rt.settings.secret_key, salt=_SALT).dumps(payload)
+
+
+def link_url(rt: Runtime, **kwargs) -> str:
+    return f"{rt.settings.base_url.rstrip('/')}/l/{make_token(rt, **kwargs)}"
+
+
+def read_token(rt: Runtime, token: str, *, purpose: str | None = None) -> LinkClaims:
+    """The claims of a valid token; LinkRefused (Russian) for anything else."""
+    try:
+        data = URLSafeSerializer(rt.settings.secret_key, salt=_SALT).loads(token)
+        claims = LinkClaims(int(data["p"]), str(data["k"]), int(data["o"]), str(data["u"]),
+                            int(data["e"]), str(data["n"]))
+    except (BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise LinkRefused("Ссылка недействительна: проверьте, что она скопирована полностью") from exc
+    if rt.clock.now().timestamp() > claims.expires_ts:
+        raise LinkRefused("Срок действия ссылки истёк: обратитесь в МКУ ИМЦ за новой ссылкой",
+                          obj=claims)
+    if purpose is not None and claims.purpose != purpose:
+        raise LinkRefused("Эта ссылка предназначена для другого действия", obj=claims)
+    return claims
+
+
+def used(tx: Tx, claims: LinkClaims) -> LinkUse | None:
+    return tx.session.exec(select(LinkUse).where(LinkUse.nonce == claims.nonce)).first()
+
+
+def spend(tx: Tx, claims: LinkClaims, action: str) -> None:
+    """Mark a one-time link as used; a second use is refused."""
+    if used(tx, claims) is not None:
+        refuse(claims, action, "Эта ссылка уже использована: действие выполнено ранее")
+    tx.session.add(LinkUse(nonce=claims.nonce, purpose=claims.purpose, person_id=claims.person_id,
+                           object_kind=claims.object_kind, object_id=claims.object_id,
+                           action=action, used_at=tx.now))
+    tx.session.flush()
+
+
+def _refusal_audit(claims: LinkClaims | None, action: str) -> dict:
+    from models import ActorKind
+    from services.actors import Actor
+
+    actor = Actor(ActorKind.PARTICIPANT, claims.person_id if claims else None, "по персональной ссылке")
+    return {
+        "object_kind": claims.object_kind if claims else "link",
+        "object_id": claims.object_id if claims else 0,
+        "action": action,
+        "from_state": "",
+        "actor": actor,
+        "details": {"purpose": claims.purpose} if claims else {},
+    }
+
+
+def checked_claims(tx: Tx, token: str, *, purpose: str, object_kind: str, action: str) -> LinkClaims:
+    """Read a token for `action`; any refusal is audited (against the object when known)."""
+    try:
+        claims = read_token(tx.rt, token, purpose=purpose)
+    except LinkRefused as err:
+        claims = err.obj if isinstance(err.obj, LinkClaims) else None
+        err.audit = _refusal_audit(claims, action)
+        raise
+    if claims.object_kind != object_kind:
+        refuse(claims, action, "Эта ссылка предназначена для другого действия")
+    return claims
+
+
+def refuse(claims: LinkClaims, action: str, message: str):
+    raise LinkRefused(message, obj=claims, audit=_refusal_audit(claims, action))

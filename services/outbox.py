@@ -1,0 +1,60 @@
+"""Queueing mail in the caller's transaction, once per idempotency key."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from models import MailStatus, OutboxEmail, Person
+from services.runtime import Tx
+from services.transitions import Step
+
+
+def queue_email(
+    tx: Tx,
+    *,
+    key: str,
+    template: str,
+    to_addr: str,
+    to_name: str = "",
+    context: dict,
+    attachment_ids: list[int] | None = None,
+    object_kind: str = "",
+    object_id: int | None = None,
+    step: Step | None = None,
+) -> OutboxEmail:
+    """Render and queue one email; a key already queued returns the existing row."""
+    existing = tx.session.exec(select(OutboxEmail).where(OutboxEmail.key == key)).first()
+    if existing is not None:
+        return existing
+    mail = tx.rt.mail_templates.render(template, {**base_context(tx), **context})
+    row = OutboxEmail(
+        key=key,
+        template=template,
+        to_addr=to_addr,
+        to_name=to_name,
+        subject=mail.subject,
+        text_body=mail.text,
+        html_body=mail.html,
+        attachment_ids=list(attachment_ids or []),
+        object_kind=object_kind,
+        object_id=object_id,
+        status=MailStatus.QUEUED,
+        next_attempt_at=tx.now,
+        created_at=tx.now,
+    )
+    tx.session.add(row)
+    tx.session.flush()
+    if step is not None:
+        step.email_ids.append(row.id)
+    return row
+
+
+def queue_to_person(tx: Tx, person: Person, **kwargs) -> OutboxEmail:
+    return queue_email(tx, to_addr=person.email, to_name=person.full_name, **kwargs)
+
+
+def base_context(tx: Tx) -> dict:
+    """What every email template may use."""
+    from services.org import centre_card
+
+    return {"centre": centre_card(tx), "base_url": tx.rt.settings.base_url, "today": tx.now}

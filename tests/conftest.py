@@ -1,0 +1,69 @@
+"""Shared fixtures: a real SQLite store per test, a frozen clock, a real SMTP server."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+# Prefect reads its home at import time: give the test session its own, before any import.
+_PREFECT_HOME = Path(tempfile.mkdtemp(prefix="imc-prefect-"))
+os.environ.setdefault("PREFECT_HOME", str(_PREFECT_HOME))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.pop("PREFECT_API_URL", None)
+
+import pytest  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+import models  # noqa: E402,F401
+import models.agreement_machine  # noqa: E402,F401
+from adapters.clock import FrozenClock  # noqa: E402
+from adapters.events import MemoryEventSink  # noqa: E402
+from config.settings import Settings  # noqa: E402
+from services.db import make_engine  # noqa: E402
+from services.runtime import Runtime  # noqa: E402
+from services.seed import load_centre  # noqa: E402
+
+START = datetime(2024, 4, 1, 7, 0, tzinfo=UTC)  # 10:00 in Moscow, the plan's April
+
+
+def make_settings(data_dir: Path, **overrides) -> Settings:
+    values = dict(
+        environment="test",
+        data_dir=data_dir,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        smtp_host="127.0.0.1",
+        smtp_port=1,  # replaced by the smtp fixture when a test sends
+        mail_rate_per_minute=10_000,
+        mail_rate_per_day=100_000,
+        mail_retry_base_seconds=30,
+        base_url="http://imc.test",
+    )
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+def make_runtime(data_dir: Path, **overrides) -> Runtime:
+    settings = make_settings(data_dir, **overrides)
+    engine = make_engine(settings.sqlalchemy_url)
+    SQLModel.metadata.create_all(engine)
+    return Runtime(settings=settings, clock=FrozenClock(START), events=MemoryEventSink(),
+                   engine=engine)
+
+
+@pytest.fixture
+def rt(tmp_path) -> Runtime:
+    """A runtime over a fresh SQLite file with the centre's card loaded."""
+    runtime = make_runtime(tmp_path)
+    load_centre(runtime)
+    yield runtime
+    runtime.engine.dispose()
+
+
+@pytest.fixture
+def clock(rt) -> FrozenClock:
+    return rt.clock

@@ -1,0 +1,56 @@
+"""Factory helpers for tests: partners, staff actors, link tokens out of queued mail."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from models import Organisation, OrgKind, OutboxEmail, Person, PersonRole
+from services.actors import Actor
+from services.org import fill_cases
+
+
+def make_partner(rt, n: int = 1, *, municipality: str = "Кореновский район",
+                 female: bool = True) -> int:
+    """A partner organisation with its head, straight into the store."""
+    with rt.transaction() as tx:
+        org = Organisation(kind=OrgKind.PARTNER,
+                           full_name=f"Муниципальное бюджетное общеобразовательное учреждение "
+                                     f"средняя общеобразовательная школа № {n} «Истоки & Ко»",
+                           short_name=f"МБОУ СОШ № {n}", municipality=municipality,
+                           legal_address=f"353180, Краснодарский край, г. Кореновск, ул. Мира, {n}",
+                           inn=None, phone="8 (86142) 4-00-00", email=f"school{n}@example.org",
+                           created_at=tx.now)
+        tx.session.add(org)
+        tx.session.flush()
+        if female:
+            names = dict(last_name="Петрова", first_name="Анна", middle_name="Сергеевна")
+        else:
+            names = dict(last_name="Смирнов", first_name="Игорь", middle_name="Петрович")
+        head = Person(organisation_id=org.id, role=PersonRole.HEAD, position="Директор",
+                      position_genitive="директора", email=f"head{n}@school{n}.example.org",
+                      created_at=tx.now, **names)
+        tx.session.add(fill_cases(head))
+        return org.id
+
+
+def staff_actor(rt, login: str = "ivanova") -> Actor:
+    with rt.session() as s:
+        return Actor.person(s.exec(select(Person).where(Person.login == login)).one())
+
+
+def director_actor(rt) -> Actor:
+    return staff_actor(rt, "verzunova")
+
+
+def emails(rt, **where) -> list[OutboxEmail]:
+    with rt.session() as s:
+        stmt = select(OutboxEmail).order_by(OutboxEmail.id)
+        for key, value in where.items():
+            stmt = stmt.where(getattr(OutboxEmail, key) == value)
+        return list(s.exec(stmt))
+
+
+def link_token(mail: OutboxEmail) -> str:
+    return re.search(r"/l/([A-Za-z0-9_.\-]+)", mail.text_body).group(1)
