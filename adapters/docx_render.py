@@ -27,6 +27,7 @@ BATCH_IN_PROCESS_BELOW = 20
 XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _BODY_MARK = "@@docx-render-body@@"
 _JINJA_MARK = re.compile(r"\{\{|\{%|\{#")
+_LISTING_CHARS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
 _XMLNS = re.compile(r'xmlns(?::[\w.-]+)?="[^"]*"')
 # docxtpl renders these core properties as Jinja strings; see _Prepared.fast.
 _CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
@@ -110,6 +111,10 @@ class DocxRenderer:
         self._cache: dict[Path, _Prepared] = {}
         self._lock = threading.Lock()
 
+    def __reduce__(self):
+        # Only a spawned worker pickles the renderer: it rebuilds its cache from the files.
+        return (type(self), (self.templates_dir,))
+
     def render(self, name: str, context: dict) -> bytes:
         """The document as .docx bytes, through the cached fast path."""
         prepared = self._prepared(name)
@@ -154,7 +159,7 @@ class DocxRenderer:
             max_workers=workers,
             mp_context=_pool_context(),
             initializer=_init_worker,
-            initargs=(str(self.templates_dir), name),
+            initargs=(self, name),
         ) as pool:
             return list(pool.map(_render_in_worker, repeat(name), contexts, chunksize=chunksize))
 
@@ -261,7 +266,10 @@ class DocxRenderer:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
         xml = xml.replace("%_}", "%}")
-        xml = self._helper.resolve_listing(xml)
+        if _LISTING_CHARS.search(xml):
+            # resolve_listing turns \n, \t, \a, \f in text into Word breaks; it is the
+            # costliest step and a no-op unless some w:t holds one of them.
+            xml = self._helper.resolve_listing(xml)
         if part.is_body:
             # As DocxTemplate.render: grid columns follow {%tc %} loops, drawing ids renumbered.
             tree = self._helper.fix_tables(xml)
@@ -300,10 +308,13 @@ def _pool_context():
 _worker_renderer: DocxRenderer | None = None
 
 
-def _init_worker(templates_dir: str, name: str) -> None:
+def _init_worker(renderer: DocxRenderer, name: str) -> None:
     global _worker_renderer
-    _worker_renderer = DocxRenderer(Path(templates_dir))
-    _worker_renderer._prepared(name)
+    # A forked worker inherits the warm cache; a lock held by another thread at fork
+    # time would stay held forever in the child, so it gets a fresh one.
+    renderer._lock = threading.Lock()
+    renderer._prepared(name)
+    _worker_renderer = renderer
 
 
 def _render_in_worker(name: str, context: dict) -> bytes:

@@ -65,6 +65,8 @@ def _fold_addresses(name: str, header: AddressHeader, linesep: str) -> str | Non
     line, lines = f"{name}:", []
     for index, address in enumerate(header.addresses):
         item = _format_address(address) + ("," if index < len(header.addresses) - 1 else "")
+        if len(item) > 900:  # SMTP caps lines at 998: let the stock folder split it
+            return None
         if line.strip().endswith(":") or len(line) + 1 + len(item) <= 78:
             line += " " + item
         else:

@@ -82,7 +82,8 @@ class _Connection:
             return True
         c = self.config
         self.smtp = aiosmtplib.SMTP(
-            hostname=c.host, port=c.port, username=c.user, password=c.password,
+            # Empty strings from settings mean "no login", not a login with an empty name.
+            hostname=c.host, port=c.port, username=c.user or None, password=c.password or None,
             start_tls=c.starttls, use_tls=c.use_tls, timeout=c.timeout,
         )
         try:
@@ -92,7 +93,7 @@ class _Connection:
             raise
         return False
 
-    async def drop(self) -> None:
+    def drop(self) -> None:
         """Forget the connection without waiting for a polite goodbye."""
         smtp, self.smtp = self.smtp, None
         if smtp is not None:
@@ -117,7 +118,7 @@ class _Connection:
             return _by_code(refused.code, refused.message)
         except aiosmtplib.SMTPResponseException as exc:
             if exc.code == 421:  # the server is closing this session
-                await self.drop()
+                self.drop()
             return _by_code(exc.code, exc.message)
         except (ValueError, aiosmtplib.SMTPNotSupported) as exc:  # e.g. a non-ASCII mailbox
             return SendOutcome("failed", None, f"Адрес нельзя использовать: {exc}")
@@ -163,9 +164,10 @@ class _Pool:
             try:
                 return await conn.send(*envelope, data)
             except _CONNECTION_ERRORS as exc:
-                await conn.drop()
-                # A pooled connection may have been closed by the server while idle.
-                if not reused or attempt:
+                conn.drop()
+                # A pooled connection may have been closed by the server while idle; a
+                # timeout is not retried at once, as the server may still accept the message.
+                if not reused or attempt or not isinstance(exc, ConnectionError):
                     return _connection_outcome(exc)
         raise AssertionError("unreachable")
 
@@ -189,7 +191,7 @@ async def send_messages(
                 try:
                     outcomes[index] = await pool.deliver(conn, messages[index])
                 except Exception as exc:  # never let one message stop the others
-                    await conn.drop()
+                    conn.drop()
                     outcomes[index] = SendOutcome("retry", None, f"Сбой при отправке: {exc!r}")
         finally:
             await conn.quit()

@@ -140,7 +140,7 @@ def _message(rt: Runtime, row: OutboxEmail, files: dict):
         message_id=message_id(rt, row), sender=rt.settings.mail_from, to_addr=row.to_addr,
         to_name=row.to_name or None, subject=row.subject, text=row.text_body,
         html=row.html_body or None, attachments=[files[i] for i in row.attachment_ids],
-        headers={"X-IMC-Key": row.key})
+        headers={"X-IMC-Key": row.key}, date=rt.clock.now())
 
 
 def message_id(rt: Runtime, row: OutboxEmail) -> str:

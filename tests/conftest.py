@@ -55,10 +55,30 @@ def make_runtime(data_dir: Path, **overrides) -> Runtime:
                    engine=engine)
 
 
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free port, shared by the whole session."""
+    from tests.smtp_server import TestSmtpServer
+
+    server = TestSmtpServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def rt(tmp_path) -> Runtime:
+def smtp(smtp_server):
+    """The SMTP server, emptied and running, for one test."""
+    smtp_server.clear()
+    smtp_server.start()
+    yield smtp_server
+    smtp_server.clear()
+    smtp_server.start()
+
+
+@pytest.fixture
+def rt(tmp_path, smtp_server) -> Runtime:
     """A runtime over a fresh SQLite file with the centre's card loaded."""
-    runtime = make_runtime(tmp_path)
+    runtime = make_runtime(tmp_path, smtp_port=smtp_server.port)
     load_centre(runtime)
     yield runtime
     runtime.engine.dispose()

@@ -110,7 +110,7 @@ def test_attachments_with_cyrillic_names():
         ("Договор о сетевом взаимодействии — проект.docx", b"PK\x03\x04" + bytes(range(256)), DOCX),
         ("Приказ № 15 от 01.09.2025 об утверждении положения о конкурсе «Педагог года».pdf",
          b"%PDF-1.4 \xd0\xcf", "application/pdf"),
-        ("план.ics", "BEGIN:VCALENDAR\r\n".encode(), "text/calendar"),
+        ("план.ics", b"BEGIN:VCALENDAR\r\n", "text/calendar"),
     ]
     parsed = round_trip(make(html="<p>Текст</p>", attachments=files))
     assert parsed.get_content_type() == "multipart/mixed"

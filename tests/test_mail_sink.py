@@ -10,11 +10,10 @@ import sys
 from email import policy
 from pathlib import Path
 
-from smtp_server import free_port
-
 from adapters.mail_message import build_message
 from adapters.mail_sink import start_sink
 from adapters.smtp_sender import SmtpConfig, send_messages
+from tests.smtp_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = re.compile(r"^\d{6}-\d{6}-[\w.@+-]+\.eml$")

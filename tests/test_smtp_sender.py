@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
-from smtp_server import TestSmtpServer, free_port
 
 from adapters.mail_message import build_message
 from adapters.smtp_sender import SendOutcome, SmtpConfig, _Connection, _Pool, send_messages
+from tests.smtp_server import TestSmtpServer, free_port
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +137,12 @@ def test_stale_pooled_connection_is_replaced(smtp):
 
     assert asyncio.run(scenario()).status == "sent"
     assert len(smtp.messages) == 1
+
+
+def test_silent_server_times_out_as_retry():
+    with socket.socket() as silent:  # accepts connections but never greets
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        config = SmtpConfig(host="127.0.0.1", port=silent.getsockname()[1], timeout=0.3)
+        outcomes = asyncio.run(send_messages(config, messages(4), concurrency=2))
+    assert [o.status for o in outcomes] == ["retry"] * 4
