@@ -35,6 +35,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _RUSSIAN_LETTER = re.compile(r"[А-Яа-яЁё]")
 _ZEROS_FORMAT = re.compile(r"^0+$")
+_SEPARATORS = str.maketrans("", "", "".join(DELIMITERS) + '"')
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ def read_table(data: bytes, filename: str, columns: dict[str, list[str]], *,
         text = _decode(data)
         if text is None:
             return Table(problems=[Problem(None, MSG_ENCODING)])
+        if not text.translate(_SEPARATORS).strip():  # only blank lines and «;;;»
+            return Table(problems=[Problem(None, MSG_EMPTY)])
         delimiter = _sniff(text, aliases)
         return _build(_csv_records(text, delimiter), columns, aliases, required, delimiter)
     except _Unreadable as err:

@@ -8,6 +8,7 @@ import resource
 import time
 import tracemalloc
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from docxtpl import DocxTemplate
@@ -36,8 +37,6 @@ _OBLIGATIONS = [
 
 def make_context(i: int) -> dict:
     """A varied but valid agreement context: drafts and registered, 1–6 obligations."""
-    from datetime import date
-
     genitive, signature, acting = _HEADS[i % len(_HEADS)]
     starts = date(2024, 1 + i % 12, 1 + i % 28)
     draft = i % 3 == 0
@@ -77,8 +76,8 @@ def make_context(i: int) -> dict:
         "number": None if draft else f"СВ-{i}/2024",
         "date_long": None if draft else date_long(starts),
         "city": "ст. Выселки",
-        "subject": "Стороны осуществляют сетевое взаимодействие в целях совершенствования "
-        "инновационной инфраструктуры межмуниципального взаимодействия.",
+        "subject": "организация сетевого взаимодействия Сторон по реализации инновационного "
+        f"проекта № {i} «Совершенствование инфраструктуры & сетей»",
         "starts_on_long": date_long(starts),
         "ends_on_long": date_long(starts.replace(year=starts.year + 3)),
         "term_years": 3,
@@ -147,15 +146,21 @@ def run(n: int = 500) -> dict:
 
 
 def _print(figures: dict) -> None:
-    print(f"{figures['n']} договоров, ядер: {figures['workers']}, "
-          f"текст совпадает: {'да' if figures['same_text'] else 'НЕТ'}")
+    print(
+        f"{figures['n']} договоров, ядер: {figures['workers']}, "
+        f"текст совпадает: {'да' if figures['same_text'] else 'НЕТ'}"
+    )
     print(f"{'режим':<8}{'док/с':>9}{'мс/док':>9}{'×plain':>8}{'КБ/док':>8}{'пик Python, МБ':>16}")
     for name, row in figures["modes"].items():
-        print(f"{name:<8}{row['docs_per_s']:>9}{row['ms_per_doc']:>9}{row['speedup']:>8}"
-              f"{row['kb_per_doc']:>8}{row['py_peak_mb']:>16}")
-    print(f"max RSS: процесс {figures['max_rss_mb']} МБ, "
-          f"рабочий процесс {figures['max_rss_worker_mb']} МБ "
-          f"(пик Python — по первым {MEMORY_SAMPLE} документам под tracemalloc)")
+        print(
+            f"{name:<8}{row['docs_per_s']:>9}{row['ms_per_doc']:>9}{row['speedup']:>8}"
+            f"{row['kb_per_doc']:>8}{row['py_peak_mb']:>16}"
+        )
+    print(
+        f"max RSS: процесс {figures['max_rss_mb']} МБ, "
+        f"рабочий процесс {figures['max_rss_worker_mb']} МБ "
+        f"(пик Python — по первым {MEMORY_SAMPLE} документам под tracemalloc)"
+    )
 
 
 if __name__ == "__main__":

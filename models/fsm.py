@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm.base import NO_VALUE, NEVER_SET
+from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
 _in_transition: ContextVar[bool] = ContextVar("imc_in_transition", default=False)
 

@@ -24,14 +24,18 @@
 #   number          str or None  «СВ-7/2024»; None prints «№ ____»
 #   date_long       str or None  «5 марта 2024 г.»; None prints ««___» ________ 20__ г.»
 #   city            str  «ст. Выселки»
-#   subject         str  one or more full sentences, e.g. «Стороны осуществляют …»
+#   subject         str  noun phrase in the nominative, no final period: it follows
+#                        «1.1. Предметом настоящего договора является …», e.g.
+#                        «организация сетевого взаимодействия Сторон по реализации …»
 #   starts_on_long  str  «5 марта 2024 г.»
 #   ends_on_long    str  «4 марта 2027 г.»
 #   term_years      int  3
-#   obligations_centre   list[str]  one obligation per item, no numbering, no final period
+#   obligations_centre   list[str]  one obligation per item, no numbering; a trailing
+#                                   «;» or «.» is dropped (the template punctuates)
 #   obligations_partner  list[str]
-#   is_draft        bool  True prints the «ПРОЕКТ» mark with the revision
-#   version         int   draft revision, 1 for the first draft
+#   is_draft        bool  True prints the «ПРОЕКТ» mark
+#   version         int   draft revision, 1 for the first draft; from 2 on the mark
+#                         reads «ПРОЕКТ (редакция 2)»
 #
 # Run from the project root:  .venv/bin/python scripts/build_docx_templates.py
 
@@ -90,8 +94,9 @@ EXAMPLE_CONTEXT = {
         "number": None,
         "date_long": None,
         "city": "ст. Выселки",
-        "subject": "Стороны осуществляют сетевое взаимодействие в целях совершенствования "
-        "инновационной инфраструктуры межмуниципального взаимодействия.",
+        "subject": "организация сетевого взаимодействия Сторон по реализации инновационного "
+        "проекта «Совершенствование инновационной инфраструктуры межмуниципального "
+        "взаимодействия»",
         "starts_on_long": "5 марта 2024 г.",
         "ends_on_long": "4 марта 2027 г.",
         "term_years": 3,
@@ -162,7 +167,12 @@ def _p(doc_or_cell, text: str, style: str | None = None, align=None, bold: bool 
 def _obligations(doc, number: str, side: str, key: str) -> None:
     _p(doc, f"{number}. {side} обязуется:")
     _p(doc, f"{{%p for item in agreement.{key} %}}")
-    _p(doc, f"{number}.{{{{ loop.index }}}}. {{{{ item }}}}{{{{ ';' if not loop.last else '.' }}}}")
+    # Items may come with their own «;»/«.»: the template owns the punctuation.
+    _p(
+        doc,
+        f"{number}.{{{{ loop.index }}}}. {{{{ item.rstrip(' ;.') }}}}"
+        "{{ ';' if not loop.last else '.' }}",
+    )
     _p(doc, "{%p endfor %}")
 
 
@@ -196,7 +206,12 @@ def build_agreement(path: Path) -> None:
     heading = "Заголовок раздела"
 
     _p(doc, "{%p if agreement.is_draft %}")
-    _p(doc, "ПРОЕКТ (редакция {{ agreement.version }})", align=WD_ALIGN_PARAGRAPH.RIGHT, bold=True)
+    _p(
+        doc,
+        "ПРОЕКТ{% if agreement.version > 1 %} (редакция {{ agreement.version }}){% endif %}",
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        bold=True,
+    )
     _p(doc, "{%p endif %}")
     title = _p(doc, "ДОГОВОР № {{ agreement.number or '____' }}", heading)
     title.paragraph_format.space_before = Pt(0)
@@ -225,7 +240,7 @@ def build_agreement(path: Path) -> None:
     _p(doc, preamble)
 
     _p(doc, "1. Предмет договора", heading)
-    _p(doc, "1.1. {{ agreement.subject }}")
+    _p(doc, "1.1. Предметом настоящего договора является {{ agreement.subject }}.")
     _p(
         doc,
         "1.2. Сетевое взаимодействие осуществляется на безвозмездной основе и не влечёт "

@@ -42,7 +42,7 @@ class Problem:
         return f"строка {self.line}: {self.message}" if self.line else self.message
 
 
-@dataclass
+@dataclass(eq=False)
 class ImportRefused(DomainError):
     """A whole-file import refused; every problem with its line."""
 
@@ -51,4 +51,5 @@ class ImportRefused(DomainError):
 
     def __post_init__(self) -> None:
         lines = "\n".join(f"  • {p}" for p in self.problems)
-        super().__init__(f"{self.what.capitalize()} не загружен, ничего не изменено. Ошибки:\n{lines}")
+        head = f"{self.what.capitalize()} не загружен, ничего не изменено. Ошибки:"
+        super().__init__(f"{head}\n{lines}")

@@ -19,7 +19,7 @@ os.environ.pop("PREFECT_API_URL", None)
 import pytest  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-import models  # noqa: E402,F401
+import models  # noqa: E402
 import models.agreement_machine  # noqa: E402,F401
 from adapters.clock import FrozenClock  # noqa: E402
 from adapters.events import MemoryEventSink  # noqa: E402

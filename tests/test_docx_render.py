@@ -14,7 +14,12 @@ import docx
 import pytest
 from lxml import etree
 
-from adapters.docx_render import DocxRenderer, TemplateRenderError, docx_text
+from adapters.docx_render import (
+    BATCH_IN_PROCESS_BELOW,
+    DocxRenderer,
+    TemplateRenderError,
+    docx_text,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "docx"
 
@@ -56,16 +61,16 @@ BASE_CONTEXT = {
         "number": "СВ-7/2024",
         "date_long": "5 марта 2024 г.",
         "city": "ст. Выселки",
-        "subject": "Стороны осуществляют сетевое взаимодействие в целях «A & B < C».",
+        "subject": "организация сетевого взаимодействия Сторон в целях «A & B < C»",
         "starts_on_long": "5 марта 2024 г.",
         "ends_on_long": "4 марта 2027 г.",
         "term_years": 3,
         "obligations_centre": [
             "проводить вебинары для педагогов Стороны 2",
-            "консультировать по запросу & в срок",
+            "консультировать по запросу & в срок;",
             "приглашать на конкурсы",
         ],
-        "obligations_partner": ["направлять представителей", "сообщать о результатах"],
+        "obligations_partner": ["направлять представителей", "сообщать о результатах."],
         "is_draft": False,
         "version": 1,
     },
@@ -107,10 +112,18 @@ def test_numbered_agreement(renderer):
     assert "ст. Выселки\t5 марта 2024 г." in text
     assert "ПРОЕКТ" not in text
     assert TRICKY_NAME + " (далее — Сторона 2) в лице генерального директора" in text
-    assert "в целях «A & B < C»." in text
+    assert (
+        "1.1. Предметом настоящего договора является организация сетевого взаимодействия "
+        "Сторон в целях «A & B < C»." in text
+    )
     assert "сроком на 3 года" in text
     assert "по 4 марта 2027 г. включительно." in text
     assert "Генеральный директор ____________ И.С. Петров" in text
+
+
+def test_first_draft_has_plain_mark(renderer):
+    text = docx_text(renderer.render("agreement.docx", context(**{**DRAFT, "version": 1})))
+    assert text.startswith("ПРОЕКТ\nДОГОВОР № ____\n")
 
 
 def test_draft_agreement(renderer):
@@ -176,19 +189,20 @@ def test_missing_template_raises(renderer):
 
 
 def test_render_batch_matches_render(renderer):
-    contexts = [context(number=f"СВ-{i}/2024", term_years=1 + i % 5) for i in range(30)]
+    n = BATCH_IN_PROCESS_BELOW + 10  # big enough to go to worker processes
+    contexts = [context(number=f"СВ-{i}/2024", term_years=1 + i % 5) for i in range(n)]
     batch = renderer.render_batch("agreement.docx", contexts, workers=2)
     assert len(batch) == len(contexts)
     for ctx, data in zip(contexts, batch, strict=True):
         assert data == renderer.render("agreement.docx", ctx)
-    assert "ДОГОВОР № СВ-29/2024" in docx_text(batch[-1])
+    assert f"ДОГОВОР № СВ-{n - 1}/2024" in docx_text(batch[-1])
     small = renderer.render_batch("agreement.docx", contexts[:3])
     assert small == batch[:3]
 
 
 def test_render_batch_error_crosses_processes(renderer):
-    contexts = [context() for _ in range(25)]
-    del contexts[17]["agreement"]["city"]
+    contexts = [context() for _ in range(BATCH_IN_PROCESS_BELOW + 5)]
+    del contexts[-3]["agreement"]["city"]
     with pytest.raises(TemplateRenderError, match="city"):
         renderer.render_batch("agreement.docx", contexts, workers=2)
 
@@ -276,3 +290,21 @@ def test_docxtpl_features_match(features_template, show):
         section = docx.Document(io.BytesIO(data)).sections[0]
         assert section.header.paragraphs[0].text == "Шапка: Итоги & планы"
         assert section.footer.paragraphs[0].text == "Подвал ИТОГИ & ПЛАНЫ"
+
+
+def test_broken_tag_names_the_paragraph(tmp_path):
+    doc = docx.Document()
+    doc.add_paragraph("Номер: {{ agreement.number }")
+    doc.save(tmp_path / "broken.docx")
+    with pytest.raises(TemplateRenderError, match="в абзаце «Номер: "):
+        DocxRenderer(tmp_path).render("broken.docx", {"agreement": {"number": "1"}})
+
+
+def test_templated_core_properties_use_docxtpl_path(tmp_path):
+    doc = docx.Document()
+    doc.core_properties.title = "Договор {{ number }}"
+    doc.add_paragraph("Договор № {{ number }}")
+    doc.save(tmp_path / "titled.docx")
+    data = DocxRenderer(tmp_path).render("titled.docx", {"number": "СВ-1/2024"})
+    assert docx_text(data) == "Договор № СВ-1/2024"
+    assert docx.Document(io.BytesIO(data)).core_properties.title == "Договор СВ-1/2024"

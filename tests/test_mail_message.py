@@ -6,8 +6,7 @@ import email
 from email import policy
 from email.message import EmailMessage
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from adapters.mail_message import build_message, message_bytes
 

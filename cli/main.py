@@ -1,0 +1,22 @@
+"""The staff command line `imc`: thin commands over the services."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import agreement, audit, mail, partner, system
+
+app = typer.Typer(help="imc-flows: процессы инновационной площадки МКУ ИМЦ Выселковский район",
+                  no_args_is_help=True, pretty_exceptions_show_locals=False)
+app.add_typer(agreement.app, name="agreement")
+app.add_typer(partner.app, name="partner")
+app.add_typer(mail.app, name="mail")
+app.add_typer(system.db_app, name="db")
+app.command("audit")(audit.show)
+app.command("seed")(system.seed)
+app.command("sweep")(system.sweep)
+app.command("up")(system.up)
+app.command("demo")(system.demo)
+
+if __name__ == "__main__":
+    app()

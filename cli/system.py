@@ -1,0 +1,62 @@
+"""`imc db`, `imc seed`, `imc sweep`, `imc up`, `imc demo`: running the system."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from cli import audit
+from cli.common import console, friendly, rt
+
+db_app = typer.Typer(help="База данных", no_args_is_help=True)
+db_app.command("verify")(audit.verify)
+
+
+@db_app.command("upgrade")
+@friendly
+def upgrade():
+    """Применить миграции к базе (IMC_DATABASE_URL или SQLite в var/)."""
+    from services.db import upgrade as do_upgrade
+
+    r = rt()
+    do_upgrade(r.settings.sqlalchemy_url)
+    console.print(f"База данных обновлена: {r.settings.sqlalchemy_url}")
+
+
+@friendly
+def seed():
+    """Загрузить карточку МКУ ИМЦ (организация, директор, сотрудники)."""
+    from services.seed import load_centre
+
+    load_centre(rt())
+    console.print("Карточка МКУ ИМЦ загружена")
+
+
+@friendly
+def sweep():
+    """Выполнить наступившие сроки сейчас: напоминания, эскалации, окончание договоров; отправить почту."""
+    from services import agreement_timers, agreements, mail_delivery
+
+    r = rt()
+    report = agreement_timers.sweep(r)
+    for ag_id in agreements.pending_ids(r):
+        agreements.advance(r, ag_id)
+    mail = asyncio.run(mail_delivery.drain(r))
+    console.print(f"Напоминаний: {len(report.reminders)}, эскалаций: {len(report.escalations)}, "
+                  f"истекает: {len(report.expiring)}, истекло: {len(report.expired)}; "
+                  f"писем отправлено: {len(mail.sent)}")
+
+
+def up():
+    """Запустить всё на этой машине: базу, Prefect, почтовый ящик-заглушку, веб-приложение."""
+    from deployments.local import run_local
+
+    run_local()
+
+
+def demo():
+    """Показательный прогон процесса договоров для трёх партнёров."""
+    from demo.agreements import run_demo
+
+    run_demo()
