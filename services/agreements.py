@@ -22,10 +22,10 @@ from services.agreement_context import (
     registered_filename,
 )
 from services.audit import record_event
-from services.errors import DomainError, NotFound
+from services.errors import DomainError, NotFound, UploadRefused
 from services.outbox import queue_to_person
 from services.runtime import Runtime, Tx
-from services.transitions import Step, transition
+from services.transitions import Step, refusal_audit, transition
 
 KIND = "agreement"
 NUMBER_PREFIX = "СВ"
@@ -175,14 +175,11 @@ def partner_act(rt: Runtime, token: str, action: str, *, reason: str = "",
     with rt.transaction() as tx:
         claims, ag, person = _claimed(tx, token, PURPOSE_PARTNER, names[action])
         actor = Actor.participant(person)
+        links.spend(tx, claims, names[action])
         with transition(tx, M, ag, names[action], actor=actor, reason=reason) as step:
-            links.spend(tx, claims, names[action])
             step.details["link"] = claims.nonce
             if action == "upload":
-                filename, data = upload or ("", b"")
-                documents.store_upload(tx, key=f"{KIND}:{ag.id}:signed_scan", kind="signed_scan",
-                                       object_kind=KIND, object_id=ag.id, filename=filename,
-                                       data=data, step=step)
+                _store_scan(tx, ag, actor, upload or ("", b""), step)
             if action == "decline":
                 ag.decline_reason = reason.strip()
                 _mail_responsible(tx, ag, "agreement_declined", "declined", step)
@@ -271,6 +268,18 @@ def _return(tx: Tx, ag: Agreement, actor: Actor, comment: str) -> None:
         ag.return_comment = comment.strip()
         _mail_responsible(tx, ag, "agreement_returned", f"returned:v{ag.draft_version}", step)
         ag.draft_version += 1
+
+
+def _store_scan(tx: Tx, ag: Agreement, actor: Actor, upload: tuple[str, bytes], step: Step):
+    filename, data = upload
+    try:
+        documents.store_upload(tx, key=f"{KIND}:{ag.id}:signed_scan", kind="signed_scan",
+                               object_kind=KIND, object_id=ag.id, filename=filename, data=data,
+                               step=step)
+    except UploadRefused as err:
+        err.audit = refusal_audit(M, ag, "upload_scan", actor, "")
+        err.audit["details"] = {"filename": filename, "size": len(data)}
+        raise
 
 
 def _register(tx: Tx, ag: Agreement) -> None:

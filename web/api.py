@@ -1,0 +1,44 @@
+"""A small JSON API for the personal-link actions; errors are {"error": "<по-русски>"}."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, File, UploadFile
+from pydantic import BaseModel
+
+from services.runtime import Runtime
+from web.app import get_rt
+from web.links import act_on_link, read_upload, view_link
+
+router = APIRouter()
+
+Rt = Annotated[Runtime, Depends(get_rt)]
+
+
+class ActionIn(BaseModel):
+    reason: str = ""
+    comment: str = ""
+
+
+@router.get("/health")
+def health() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/api/links/{token}")
+def link_view(token: str, rt: Rt) -> dict:
+    return view_link(rt, token)
+
+
+@router.post("/api/links/{token}/upload")
+def link_upload(token: str, rt: Rt, file: Annotated[UploadFile | None, File()] = None) -> dict:
+    """The signed scan as multipart/form-data, field `file`."""
+    return {"state": act_on_link(rt, token, "upload", upload=read_upload(rt, file))}
+
+
+@router.post("/api/links/{token}/{action}")
+def link_act(token: str, action: str, rt: Rt,
+             payload: Annotated[ActionIn | None, Body()] = None) -> dict:
+    payload = payload or ActionIn()
+    return {"state": act_on_link(rt, token, action, text=payload.reason or payload.comment)}

@@ -1,0 +1,116 @@
+"""Pages behind personal links: GET shows what the link allows, only POST acts.
+
+The token in the address is the credential. Its purpose decides which page a GET shows;
+a POST goes to the service of the action's purpose, which checks the token again and
+audits any refusal (a partner's link used for «Согласовать» is refused and recorded).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from services import agreements
+from services.errors import LinkRefused, NotFound, UploadRefused
+from services.links import LinkClaims, read_token
+from services.runtime import Runtime
+from web.app import UploadTooLarge, get_rt, human_size, templates
+
+router = APIRouter()
+
+# What a link of each purpose shows and which actions it may take.
+VIEWS = {
+    agreements.PURPOSE_PARTNER: agreements.partner_view,
+    agreements.PURPOSE_APPROVAL: agreements.director_view,
+}
+ACTIONS = {
+    agreements.PURPOSE_PARTNER: ("confirm", "upload", "decline"),
+    agreements.PURPOSE_APPROVAL: ("approve", "return"),
+}
+PAGES = {
+    agreements.PURPOSE_PARTNER: "agreement_partner.html",
+    agreements.PURPOSE_APPROVAL: "agreement_approval.html",
+}
+SCAN_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+Rt = Annotated[Runtime, Depends(get_rt)]
+
+
+# ---- dispatch (shared with web.api) ----------------------------------------------------------
+
+
+def purpose_of(rt: Runtime, token: str) -> str | None:
+    """The purpose the token claims, even when expired; None when it cannot be read."""
+    try:
+        return read_token(rt, token).purpose
+    except LinkRefused as err:
+        return err.obj.purpose if isinstance(err.obj, LinkClaims) else None
+
+
+def view_link(rt: Runtime, token: str) -> dict:
+    """The view of the link's page; an unreadable token is refused (and audited) by the
+    partner's view, the default."""
+    view = VIEWS.get(purpose_of(rt, token) or "", agreements.partner_view)
+    return view(rt, token)
+
+
+def act_on_link(rt: Runtime, token: str, action: str, *, text: str = "",
+                upload: tuple[str, bytes] | None = None) -> str:
+    """Perform `action`; the service of the action's purpose checks the token's purpose."""
+    purpose = purpose_of(rt, token)
+    if action not in ACTIONS.get(purpose or "", ()):
+        purpose = next((p for p, names in ACTIONS.items() if action in names), None)
+    if purpose == agreements.PURPOSE_PARTNER:
+        return agreements.partner_act(rt, token, action, reason=text, upload=upload)
+    if purpose == agreements.PURPOSE_APPROVAL:
+        return agreements.director_act(rt, token, action, comment=text)
+    raise NotFound("Такого действия по ссылке нет")
+
+
+def read_upload(rt: Runtime, file: UploadFile | None) -> tuple[str, bytes]:
+    """The uploaded file's name and bytes, reading at most upload_max_bytes + 1."""
+    if file is None or not file.filename:
+        raise UploadRefused("Выберите файл со сканом подписанного договора (PDF, JPEG или PNG)")
+    limit = rt.settings.upload_max_bytes
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise UploadTooLarge(
+            f"Файл «{file.filename}» слишком большой: допустимо не более {human_size(limit)}"
+        )
+    return file.filename, data
+
+
+# ---- routes ----------------------------------------------------------------------------------
+
+
+@router.get("/l/{token}", name="link_page")
+def link_page(request: Request, token: str, rt: Rt) -> Response:
+    view = view_link(rt, token)
+    return templates.TemplateResponse(
+        request, PAGES[view["purpose"]],
+        {"view": view, "token": token, "accept": SCAN_ACCEPT,
+         "max_size": human_size(rt.settings.upload_max_bytes)},
+    )
+
+
+@router.post("/l/{token}/{action}", name="link_act")
+def link_act(
+    token: str,
+    action: str,
+    rt: Rt,
+    reason: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    upload = read_upload(rt, file) if action == "upload" else None
+    act_on_link(rt, token, action, text=reason or comment, upload=upload)
+    return RedirectResponse(f"/l/{token}/done?action={action}", status_code=303)
+
+
+@router.get("/l/{token}/done", name="link_done")
+def link_done(request: Request, token: str, rt: Rt, action: str = "") -> Response:
+    view = view_link(rt, token)
+    return templates.TemplateResponse(request, "done.html",
+                                      {"view": view, "token": token, "action": action})
