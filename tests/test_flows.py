@@ -70,3 +70,26 @@ def test_sweep_flow_reminds_once_then_escalates(flow_rt, smtp, clock):
     subjects = [m["Subject"] for m in smtp.messages]
     assert sum("Напоминание" in s for s in subjects) == 1
     assert sum("Нет ответа партнёра" in s for s in subjects) == 1
+
+
+def test_transitions_reach_prefects_event_feed(flow_rt):
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter
+
+    from adapters.events import PrefectEventSink
+    from tests.factories import staff_actor
+
+    flow_rt.events = PrefectEventSink()
+    ag_id = agreements.start(flow_rt, partner_id=make_partner(flow_rt), actor=staff_actor(flow_rt))
+    wanted = EventFilter(event=EventNameFilter(prefix=["imc.agreement."]))
+    found: set[str] = set()
+    deadline = time.monotonic() + 30
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline and "imc.agreement.submit" not in found:
+            page = client.read_events(filter=wanted, limit=50)
+            found = {e.event for e in page.events
+                     if e.resource.id == f"imc.agreement.{ag_id}"}
+            time.sleep(0.5)
+    assert {"imc.agreement.create", "imc.agreement.submit"} <= found
