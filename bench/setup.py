@@ -28,7 +28,7 @@ def make_runtime(**overrides):
     """A Runtime over a fresh SQLite file in a temp dir, a frozen clock, the centre loaded."""
     from sqlmodel import SQLModel
 
-    import models  # noqa: F401  (registers the tables)
+    import models  # (registers the tables)
     import models.agreement_machine  # noqa: F401
     from adapters.clock import FrozenClock
     from adapters.events import MemoryEventSink

@@ -7,10 +7,11 @@ import asyncio
 import typer
 
 from cli import audit
-from cli.common import console, friendly, rt
+from cli.common import BY_OPTION, actor, console, friendly, rt
 
 db_app = typer.Typer(help="База данных", no_args_is_help=True)
 db_app.command("verify")(audit.verify)
+staff_app = typer.Typer(help="Сотрудники МКУ ИМЦ", no_args_is_help=True)
 
 
 @db_app.command("upgrade")
@@ -22,6 +23,21 @@ def upgrade():
     r = rt()
     do_upgrade(r.settings.sqlalchemy_url)
     console.print(f"База данных обновлена: {r.settings.sqlalchemy_url}")
+
+
+@friendly
+def set_email(login: str = typer.Argument(..., help="Логин сотрудника или директора"),
+              email: str = typer.Argument(..., help="Новый адрес"),
+              by: str | None = BY_OPTION):
+    """Указать настоящий адрес сотрудника (письма на согласование, эскалации)."""
+    from services.org import set_staff_email
+
+    r = rt()
+    set_staff_email(r, login, email, actor=actor(r, by))
+    console.print(f"Адрес сотрудника {login}: {email}")
+
+
+staff_app.command("set-email")(set_email)
 
 
 @friendly

@@ -1,0 +1,157 @@
+"""`make bench`: mail, documents and orchestration, each beside its raw baseline.
+
+Prints one Rich table and the peak memory, and writes the figures to
+bench/results/latest.json. `--quick` runs smaller sizes (a smoke test, not figures).
+"""
+
+from __future__ import annotations
+
+from bench.setup import prefect_env
+
+prefect_env()  # before anything imports prefect
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import time  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+FULL = {"mail": 2000, "documents": 500, "repeats": 5}
+QUICK = {"mail": 300, "documents": 100, "repeats": 3}
+BATCH_TARGET = 1.5  # batch on all cores against one core: clearly more than one core at work
+
+
+def _rss_mb() -> dict:
+    """Peak resident memory so far: this process, and the largest child process."""
+    return {
+        "self_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "children_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+    }
+
+
+def _machine() -> dict:
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _rows(mail: dict, docs: dict, orch: dict) -> list[dict]:
+    modes = docs["modes"]
+    one_core = round(modes["fast"]["docs_per_s"] / modes["plain"]["docs_per_s"], 2)
+    batch = round(modes["batch"]["docs_per_s"] / modes["fast"]["docs_per_s"], 2)
+    return [
+        {"stage": f"mail, {mail['n']} via outbox",
+         "ours": f"{mail['outbox_per_s']:.0f} msg/s",
+         "baseline": f"{mail['plain_per_s']:.0f} msg/s aiosmtplib",
+         "ratio": mail["ratio"], "target": "≥ 0.5×", "met": mail["ratio"] >= 0.5},
+        {"stage": f"documents, {docs['n']}, 1 core",
+         "ours": f"{modes['fast']['docs_per_s']:.0f} doc/s",
+         "baseline": f"{modes['plain']['docs_per_s']:.0f} doc/s plain docxtpl",
+         "ratio": one_core, "target": "≥ 3×", "met": one_core >= 3},
+        {"stage": f"documents, {docs['n']}, batch",
+         "ours": f"{modes['batch']['docs_per_s']:.0f} doc/s, {docs['workers']} procs",
+         "baseline": f"{modes['fast']['docs_per_s']:.0f} doc/s, 1 core",
+         "ratio": batch, "target": f"≥ {BATCH_TARGET}×",
+         "met": docs["workers"] >= 2 and batch >= BATCH_TARGET},
+        {"stage": f"advance, median of {orch['repeats']}",
+         "ours": f"{orch['flow_ms']:.0f} ms as flow",
+         "baseline": f"{orch['direct_ms']:.0f} ms direct",
+         "ratio": orch["ratio"], "target": "report", "met": None},
+    ]
+
+
+def _print(console: Console, report: dict) -> None:
+    table = Table(title=f"imc-flows benchmarks ({report['machine']['cpus']} cores"
+                        f"{', quick' if report['quick'] else ''})")
+    for column in ("stage", "our figure", "baseline", "ratio", "target", "met?"):
+        table.add_column(column, justify="right" if column == "ratio" else "left")
+    for row in report["rows"]:
+        met = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[row["met"]]
+        table.add_row(row["stage"], row["ours"], row["baseline"], f"{row['ratio']}×",
+                      row["target"], met)
+    console.print(table)
+
+    mail, docs, orch = report["mail"], report["documents"], report["orchestration"]
+    memory = Table(title="peak memory")
+    for column in ("after stage", "max RSS, this process", "max RSS, largest child",
+                   "Python peak (tracemalloc)"):
+        memory.add_column(column)
+    modes = docs["modes"]
+    memory.add_row("documents", f"{report['memory']['documents']['self_mb']} MB",
+                   f"{report['memory']['documents']['children_mb']} MB",
+                   f"plain {modes['plain']['py_peak_mb']} / fast {modes['fast']['py_peak_mb']}"
+                   f" / batch {modes['batch']['py_peak_mb']} MB (first 100 docs)")
+    memory.add_row("mail", f"{report['memory']['mail']['self_mb']} MB",
+                   f"{report['memory']['mail']['children_mb']} MB",
+                   f"{mail['py_peak_mb']} MB (drain of {mail['memory_sample']})")
+    memory.add_row("orchestration", f"{report['memory']['orchestration']['self_mb']} MB",
+                   f"{report['memory']['orchestration']['children_mb']} MB", "—")
+    console.print(memory)
+    console.print(
+        f"mail: {mail['kb_per_message']} KB messages, {mail['concurrency']} at once; "
+        f"short plain messages (bench_mail_raw.raw_send): {mail['plain_small_per_s']:.0f} msg/s; "
+        f"queueing: {mail['queued_per_s']:.0f} msg/s\n"
+        f"documents: same text in all modes: {'yes' if docs['same_text'] else 'NO'}\n"
+        f"orchestration: advance alone {orch['direct_advance_ms']} ms; flow runs "
+        f"{orch['flow_runs_ms']} ms, direct {orch['direct_runs_ms']} ms; first flow run "
+        f"{orch['first_flow_ms']} ms; test server start {orch['harness_start_s']} s\n"
+        f"load average at start {report['machine']['load_avg_at_start']}, at end "
+        f"{report['load_avg_at_end']}; total {report['seconds']} s\n"
+        f"written to {RESULTS}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke test")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    console = Console(width=max(Console().width, 100))
+    report: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "quick": args.quick, "sizes": sizes, "machine": _machine(), "memory": {}}
+    started = time.perf_counter()
+
+    # Documents first: render_batch forks its workers, better before Prefect starts threads.
+    from bench import bench_documents, bench_mail, bench_orchestration
+
+    with console.status("documents…"):
+        report["documents"] = bench_documents.run(sizes["documents"])
+    report["memory"]["documents"] = _rss_mb()
+    with console.status("mail…"):
+        report["mail"] = bench_mail.run(sizes["mail"])
+    report["memory"]["mail"] = _rss_mb()
+    with console.status("orchestration (starting a Prefect test server)…"):
+        report["orchestration"] = bench_orchestration.run(sizes["repeats"])
+    report["memory"]["orchestration"] = _rss_mb()
+
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    report["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    report["rows"] = _rows(report["mail"], report["documents"], report["orchestration"])
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _print(console, report)
+
+
+if __name__ == "__main__":
+    main()
