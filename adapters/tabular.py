@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import PurePath
 
-from services.errors import Problem
+from models.problems import Problem
 
 DELIMITERS = (";", "\t", ",")  # on a tie the earlier wins: «;» is what Russian Excel writes
 

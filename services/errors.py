@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.problems import Problem
+
+__all__ = ["DomainError", "GuardRefused", "IllegalTransition", "ImportRefused", "LinkRefused",
+           "NotFound", "Problem", "UploadRefused"]
+
 
 class DomainError(Exception):
     """Base of every refusal a person may see; `message` is Russian."""
@@ -22,7 +27,11 @@ class NotFound(DomainError):
 
 
 class IllegalTransition(DomainError):
-    pass
+    """The object's state does not allow the move (a conflict)."""
+
+
+class GuardRefused(IllegalTransition):
+    """The state allows the move but its guard refused it (missing reason, wrong person)."""
 
 
 class LinkRefused(DomainError):
@@ -31,15 +40,6 @@ class LinkRefused(DomainError):
 
 class UploadRefused(DomainError):
     pass
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"строка {self.line}: {self.message}" if self.line else self.message
 
 
 @dataclass(eq=False)

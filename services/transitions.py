@@ -11,7 +11,7 @@ from adapters.events import BusinessEvent
 from models import AuditEntry
 from models.fsm import Machine, transition_scope
 from services.actors import Actor
-from services.errors import IllegalTransition
+from services.errors import GuardRefused, IllegalTransition
 from services.runtime import Tx
 
 
@@ -52,7 +52,7 @@ def check(machine: Machine, obj: Any, name: str, *, actor: Actor, reason: str = 
     if t.guard:
         why = t.guard(obj, {"actor": actor, "reason": reason, **ctx})
         if why:
-            raise IllegalTransition(
+            raise GuardRefused(
                 f"Действие «{t.label}» невозможно: {why}",
                 obj=obj,
                 audit=refusal_audit(machine, obj, name, actor, reason),

@@ -15,7 +15,14 @@ from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.errors import DomainError, IllegalTransition, LinkRefused, NotFound, UploadRefused
+from services.errors import (
+    DomainError,
+    GuardRefused,
+    IllegalTransition,
+    LinkRefused,
+    NotFound,
+    UploadRefused,
+)
 from services.runtime import TEMPLATES_DIR, Runtime, default_runtime
 
 CENTRE_NAME = "МКУ ИМЦ Выселковский район"
@@ -61,26 +68,11 @@ def status_for(err: DomainError) -> int:
         return 404
     if isinstance(err, LinkRefused):
         return 403
+    if isinstance(err, GuardRefused):
+        return 400
     if isinstance(err, IllegalTransition):
-        return 400 if _guard_refused(err) else 409
+        return 409
     return 400  # UploadRefused and any other refusal of what was sent
-
-
-def _guard_refused(err: IllegalTransition) -> bool:
-    """True when the state allowed the move but its guard refused the input (no reason given).
-
-    services.transitions raises IllegalTransition for both a wrong state (a conflict, 409)
-    and a failed guard (bad input, 400); the audit data tells them apart.
-    """
-    from services import agreements
-
-    machines = {agreements.KIND: agreements.M}
-    info = err.audit or {}
-    machine = machines.get(info.get("object_kind"))
-    if machine is None or info.get("action") not in machine.transitions:
-        return False
-    sources = {str(s) for s in machine.get(info["action"]).sources}
-    return info.get("from_state") in sources
 
 
 HINTS = {
