@@ -21,11 +21,18 @@ def make_engine(url: str) -> sa.Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None  # transactions are begun below, not by pysqlite
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn):
+            # Take the write lock up front: a deferred transaction that read first and
+            # writes later fails at once ("database is locked") when another wrote meanwhile.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -75,10 +76,34 @@ def smtp(smtp_server):
     smtp_server.start()
 
 
+PG_URL = os.environ.get("IMC_TEST_DATABASE_URL", "")
+DATABASES = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(
+        not PG_URL, reason="PostgreSQL: IMC_TEST_DATABASE_URL не задан (см. .ci/run)")),
+]
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request, tmp_path):
+    """A fresh store: a SQLite file, or a schema of its own in the test PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'imc.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()
+
+
 @pytest.fixture
-def rt(tmp_path, smtp_server) -> Runtime:
-    """A runtime over a fresh SQLite file with the centre's card loaded."""
-    runtime = make_runtime(tmp_path, smtp_port=smtp_server.port)
+def rt(tmp_path, smtp_server, database_url) -> Runtime:
+    """A runtime over a fresh store (SQLite, and PostgreSQL when given) with the centre loaded."""
+    runtime = make_runtime(tmp_path, smtp_port=smtp_server.port, database_url=database_url)
     load_centre(runtime)
     yield runtime
     runtime.engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from adapters.docx_render import docx_text
 from models import Agreement, AgreementState as S, AuditEntry, Document
@@ -111,7 +112,8 @@ def test_direct_state_assignment_is_refused(rt):
 def test_state_written_around_the_transitions_is_detected(rt):
     ag_id = agreements.start(rt, partner_id=make_partner(rt), actor=staff_actor(rt))
     with rt.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE agreements SET state='registered' WHERE id=?", (ag_id,))
+        conn.execute(sa.text("UPDATE agreements SET state='registered' WHERE id=:id"),
+                     {"id": ag_id})
     (problem,) = inconsistencies(rt, "agreement", Agreement)
     assert "в обход переходов" in problem
 
