@@ -19,6 +19,7 @@ up: $(STAMP)
 
 # Tests run on SQLite, and on PostgreSQL too where it is installed (a throwaway cluster).
 test: $(STAMP)
+	$(BIN)/ruff check .
 	@if [ -z "$${IMC_TEST_DATABASE_URL:-}" ]; then eval "$$(scripts/postgres-for-tests.sh start || true)"; fi; \
 	$(BIN)/python -m pytest; rc=$$?; \
 	if [ -n "$${IMC_TEST_PG_DIR:-}" ]; then scripts/postgres-for-tests.sh stop "$$IMC_TEST_PG_DIR"; fi; \

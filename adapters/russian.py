@@ -62,3 +62,10 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
         return few
     return many
+
+
+def file_size(n: int) -> str:
+    """«2 КБ», «10 МБ», «1.5 МБ»: sizes as people read them."""
+    if n >= 1024 * 1024:
+        return f"{n / 1048576:.{0 if n % 1048576 == 0 else 1}f} МБ"
+    return f"{max(1, round(n / 1024))} КБ"

@@ -27,7 +27,8 @@ def rt() -> Runtime:
 
 def actor(runtime: Runtime, login: str | None) -> Actor:
     if not login:
-        raise DomainError("Укажите, кто выполняет действие: --by ЛОГИН или переменная IMC_STAFF_LOGIN")
+        raise DomainError(
+            "Укажите, кто выполняет действие: --by ЛОГИН или переменная IMC_STAFF_LOGIN")
     with runtime.transaction() as tx:
         return Actor.person(staff_by_login(tx, login))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import agreement, audit, mail, partner, system
+from cli import agreement, audit, mail, partner, person, system
 
 app = typer.Typer(help="imc-flows: процессы инновационной площадки МКУ ИМЦ Выселковский район",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -12,7 +12,7 @@ app.add_typer(agreement.app, name="agreement")
 app.add_typer(partner.app, name="partner")
 app.add_typer(mail.app, name="mail")
 app.add_typer(system.db_app, name="db")
-app.add_typer(system.staff_app, name="staff")
+app.add_typer(person.app, name="person")
 app.command("audit")(audit.show)
 app.command("seed")(system.seed)
 app.command("sweep")(system.sweep)

@@ -7,11 +7,10 @@ import asyncio
 import typer
 
 from cli import audit
-from cli.common import BY_OPTION, actor, console, friendly, rt
+from cli.common import console, friendly, rt
 
 db_app = typer.Typer(help="База данных", no_args_is_help=True)
 db_app.command("verify")(audit.verify)
-staff_app = typer.Typer(help="Сотрудники МКУ ИМЦ", no_args_is_help=True)
 
 
 @db_app.command("upgrade")
@@ -26,21 +25,6 @@ def upgrade():
 
 
 @friendly
-def set_email(login: str = typer.Argument(..., help="Логин сотрудника или директора"),
-              email: str = typer.Argument(..., help="Новый адрес"),
-              by: str | None = BY_OPTION):
-    """Указать настоящий адрес сотрудника (письма на согласование, эскалации)."""
-    from services.org import set_staff_email
-
-    r = rt()
-    set_staff_email(r, login, email, actor=actor(r, by))
-    console.print(f"Адрес сотрудника {login}: {email}")
-
-
-staff_app.command("set-email")(set_email)
-
-
-@friendly
 def seed():
     """Загрузить карточку МКУ ИМЦ (организация, директор, сотрудники)."""
     from services.seed import load_centre
@@ -51,7 +35,7 @@ def seed():
 
 @friendly
 def sweep():
-    """Выполнить наступившие сроки сейчас: напоминания, эскалации, окончание договоров; отправить почту."""
+    """Выполнить наступившие сроки: напоминания, эскалации, окончание договоров; отправить почту."""
     from services import agreement_timers, agreements, mail_delivery
 
     r = rt()

@@ -69,11 +69,14 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
-        if self.environment == "production" and self.secret_key == PLACEHOLDER_SECRET:
-            raise ValueError(
-                "IMC_SECRET_KEY не задан: в рабочем режиме нужен собственный секретный ключ"
-            )
-        if self.environment == "production" and len(self.secret_key) < 32:
+        # Personal links are signed with this key: only a developer's machine may use the
+        # well-known placeholder.
+        if self.environment == "development":
+            return self
+        if self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError("IMC_SECRET_KEY не задан: вне режима разработки нужен собственный "
+                             "секретный ключ (не менее 32 символов)")
+        if len(self.secret_key) < 32:
             raise ValueError("IMC_SECRET_KEY слишком короткий: нужно не менее 32 символов")
         return self
 

@@ -97,7 +97,8 @@ def _story(rt: Runtime, clock: FrozenClock) -> None:
     clock.advance(timedelta(days=2))
     agreements.record_signed(rt, ids[1], actor=methodologist,
                              note="Оригинал получен почтой России")
-    console.print("7. От второго партнёра пришёл оригинал на бумаге — отмечено, договор зарегистрирован")
+    console.print("7. От второго партнёра пришёл оригинал на бумаге — отмечено, "
+                  "договор зарегистрирован")
     send()
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from adapters.russian import file_size
 from models import Document
-from services.errors import UploadRefused
+from services.errors import UploadRefused, UploadTooLarge
 from services.runtime import Tx
 from services.transitions import Step
 
@@ -66,11 +67,11 @@ def store_upload(
 ) -> Document:
     """Keep an uploaded scan after checking its size and real type."""
     limit = tx.rt.settings.upload_max_bytes
+    if not filename and not data:
+        raise UploadRefused("Выберите файл со сканом подписанного договора (PDF, JPEG или PNG)")
     if len(data) > limit:
-        raise UploadRefused(
-            f"Файл «{filename}» слишком большой: {len(data) / 1048576:.1f} МБ, "
-            f"допустимо не более {limit / 1048576:.0f} МБ"
-        )
+        raise UploadTooLarge(
+            f"Файл «{filename}» слишком большой: допустимо не более {file_size(limit)}")
     if not data:
         raise UploadRefused(f"Файл «{filename}» пустой")
     kind_info = next((v for sig, v in SCAN_SIGNATURES.items() if data.startswith(sig)), None)

@@ -8,7 +8,7 @@ from typing import Any
 from models.problems import Problem
 
 __all__ = ["DomainError", "GuardRefused", "IllegalTransition", "ImportRefused", "LinkRefused",
-           "NotFound", "Problem", "UploadRefused"]
+           "NotFound", "Problem", "UploadRefused", "UploadTooLarge"]
 
 
 class DomainError(Exception):
@@ -39,7 +39,11 @@ class LinkRefused(DomainError):
 
 
 class UploadRefused(DomainError):
-    pass
+    """An uploaded file of the wrong type, empty or missing."""
+
+
+class UploadTooLarge(UploadRefused):
+    """An uploaded file over settings.upload_max_bytes."""
 
 
 @dataclass(eq=False)

@@ -46,7 +46,8 @@ def read_token(rt: Runtime, token: str, *, purpose: str | None = None) -> LinkCl
         claims = LinkClaims(int(data["p"]), str(data["k"]), int(data["o"]), str(data["u"]),
                             int(data["e"]), str(data["n"]))
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise LinkRefused("Ссылка недействительна: проверьте, что она скопирована полностью") from exc
+        raise LinkRefused(
+            "Ссылка недействительна: проверьте, что она скопирована полностью") from exc
     if rt.clock.now().timestamp() > claims.expires_ts:
         raise LinkRefused("Срок действия ссылки истёк: обратитесь в МКУ ИМЦ за новой ссылкой",
                           obj=claims)
@@ -73,7 +74,8 @@ def _refusal_audit(claims: LinkClaims | None, action: str) -> dict:
     from models import ActorKind
     from services.actors import Actor
 
-    actor = Actor(ActorKind.PARTICIPANT, claims.person_id if claims else None, "по персональной ссылке")
+    person_id = claims.person_id if claims else None
+    actor = Actor(ActorKind.PARTICIPANT, person_id, "по персональной ссылке")
     return {
         "object_kind": claims.object_kind if claims else "link",
         "object_id": claims.object_id if claims else 0,
@@ -84,7 +86,8 @@ def _refusal_audit(claims: LinkClaims | None, action: str) -> dict:
     }
 
 
-def checked_claims(tx: Tx, token: str, *, purpose: str, object_kind: str, action: str) -> LinkClaims:
+def checked_claims(tx: Tx, token: str, *, purpose: str, object_kind: str,
+                   action: str) -> LinkClaims:
     """Read a token for `action`; any refusal is audited (against the object when known)."""
     try:
         claims = read_token(tx.rt, token, purpose=purpose)
@@ -99,3 +102,17 @@ def checked_claims(tx: Tx, token: str, *, purpose: str, object_kind: str, action
 
 def refuse(claims: LinkClaims, action: str, message: str):
     raise LinkRefused(message, obj=claims, audit=_refusal_audit(claims, action))
+
+
+def audit_refused_request(rt: Runtime, token: str, action: str, message: str,
+                          details: dict | None = None) -> None:
+    """Audit a request refused before any service ran (an upload over the size limit)."""
+    from services.audit import record_refusal
+
+    try:
+        claims: LinkClaims | None = read_token(rt, token)
+    except LinkRefused as err:
+        claims = err.obj if isinstance(err.obj, LinkClaims) else None
+    err = LinkRefused(message, obj=claims, audit=_refusal_audit(claims, action))
+    err.audit["details"] = {**err.audit["details"], **(details or {})}
+    record_refusal(rt, err)

@@ -120,7 +120,8 @@ def _record(rt: Runtime, rows: list[OutboxEmail], outcomes: dict, report: DrainR
             status, code, detail = outcomes[row.id]
             row = tx.session.merge(row)
             row.attempts += 1
-            row.last_code, row.last_error, row.claimed_at = code, detail if status != "sent" else "", None
+            row.last_code, row.claimed_at = code, None
+            row.last_error = "" if status == "sent" else detail
             if status == "sent":
                 row.status, row.sent_at = MailStatus.SENT, now
                 report.sent.append(row.id)

@@ -92,19 +92,3 @@ def org_card(org: Organisation, head: Person) -> dict:
 def centre_card(tx: Tx) -> dict:
     return org_card(centre(tx), director(tx))
 
-
-def set_staff_email(rt, login: str, email: str, *, actor) -> None:
-    """Give a staff member (or the director) their real address; audited."""
-    from services.audit import record_event
-    from services.errors import DomainError
-    from services.partner_input import _EMAIL, MSG_EMAIL, normalize_email
-
-    address = normalize_email(email)
-    if not _EMAIL.fullmatch(address):
-        raise DomainError(MSG_EMAIL.format(value=email))
-    with rt.transaction() as tx:
-        person = staff_by_login(tx, login)
-        old, person.email = person.email, address
-        tx.session.add(person)
-        record_event(tx, object_kind="person", object_id=person.id, action="set_email",
-                     actor=actor, details={"from": old, "to": address})

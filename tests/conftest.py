@@ -80,7 +80,8 @@ PG_URL = os.environ.get("IMC_TEST_DATABASE_URL", "")
 DATABASES = [
     "sqlite",
     pytest.param("postgresql", marks=pytest.mark.skipif(
-        not PG_URL, reason="PostgreSQL: IMC_TEST_DATABASE_URL не задан (см. .ci/run)")),
+        not PG_URL, reason="PostgreSQL: IMC_TEST_DATABASE_URL не задан "
+        "(make test запускает его сам, если PostgreSQL установлен)")),
 ]
 
 

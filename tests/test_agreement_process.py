@@ -60,7 +60,7 @@ def test_happy_path_through_link_registers_with_number(rt):
     assert state == "registered"
     ag = load(rt, ag_id)
     assert ag.number == "СВ-1/2024" and ag.registered_on.isoformat() == "2024-04-01"
-    registered = [d for d in docs(rt, ag_id) if d.kind == "agreement_registered"][0]
+    registered = next(d for d in docs(rt, ag_id) if d.kind == "agreement_registered")
     text = docx_text(read_bytes(rt, registered))
     assert "СВ-1/2024" in text and "1 апреля 2024 г." in text and "ПРОЕКТ" not in text
     templates = [m.template for m in emails(rt)]
@@ -128,3 +128,22 @@ def test_audit_entries_cannot_be_changed(rt):
         s.add(entry)
         with pytest.raises(Exception, match="нельзя изменять"):
             s.commit()
+
+
+def test_corrected_cases_are_used_in_the_next_draft(rt):
+    from services import people
+
+    partner = make_partner(rt)
+    with rt.session() as s:
+        from sqlmodel import select
+
+        from models import Person
+
+        head = s.exec(select(Person).where(Person.organisation_id == partner)).one()
+    diff = people.edit(rt, head.id, {"fio_genitive": "Петровой-Водкиной Анны Сергеевны"},
+                       actor=staff_actor(rt))
+    assert diff["fio_genitive"]["стало"] == "Петровой-Водкиной Анны Сергеевны"
+    assert trail(rt, "person", head.id)[-1].action == "edit"
+    ag_id = agreements.start(rt, partner_id=partner, actor=staff_actor(rt))
+    (draft,) = docs(rt, ag_id)
+    assert "в лице директора Петровой-Водкиной Анны Сергеевны" in docx_text(read_bytes(rt, draft))

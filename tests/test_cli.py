@@ -32,13 +32,15 @@ def test_staff_run_an_agreement_from_the_command_line(tmp_path):
     assert "только директор" in refused
     imc(tmp_path, "agreement", "approve", "1", "--by", "verzunova")
     out = imc(tmp_path, "agreement", "record-signed", "1", "--note", "оригинал").stdout
-    assert f"СВ-1/" in out
+    assert "СВ-1/" in out
     listing = imc(tmp_path, "agreement", "list").stdout
     assert "зарегистрирован" in listing
     trail = imc(tmp_path, "audit", "agreement", "1").stdout
     for action in ("create", "submit", "approve", "record_signed", "register"):
         assert action in trail
     assert "отказ" in trail
-    imc(tmp_path, "staff", "set-email", "verzunova", "olga@imc.example.org")
+    imc(tmp_path, "person", "edit", "verzunova", "--email", "olga@imc.example.org",
+        "--genitive", "Верзуновой Ольги Александровны")
+    assert "olga@imc.example.org" in imc(tmp_path, "person", "show", "verzunova").stdout
     assert "Расхождений нет" in imc(tmp_path, "db", "verify").stdout
     assert "Недоставленных писем нет" in imc(tmp_path, "mail", "failed").stdout

@@ -160,6 +160,8 @@ def test_upload_over_the_limit_is_refused_with_413(tmp_path):
             api = client.post(f"/api/links/{token}/upload", files={"file": ("скан.pdf", huge)})
             assert api.status_code == 413 and "слишком большой" in api.json()["error"]
             assert load(rt, ag_id).state == S.SENT_TO_PARTNER
+            refused = [e for e in trail(rt, "agreement", ag_id) if e.outcome == "refused"]
+            assert [e.action for e in refused] == ["upload_scan", "upload", "upload"]
             ok = client.post(f"/l/{token}/upload", files={"file": ("скан.pdf", PDF)})
             assert ok.status_code == 200 and load(rt, ag_id).state == S.REGISTERED
     finally:

@@ -7,6 +7,8 @@ a page for people, `{"error": ...}` under /api/.
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -15,14 +17,16 @@ from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from adapters.russian import file_size
 from services.errors import (
     DomainError,
     GuardRefused,
     IllegalTransition,
     LinkRefused,
     NotFound,
-    UploadRefused,
+    UploadTooLarge,
 )
+from services.links import audit_refused_request
 from services.runtime import TEMPLATES_DIR, Runtime, default_runtime
 
 CENTRE_NAME = "МКУ ИМЦ Выселковский район"
@@ -44,21 +48,11 @@ def get_rt(request: Request) -> Runtime:
 # ---- errors -------------------------------------------------------------------------------
 
 
-class UploadTooLarge(UploadRefused):
-    """An uploaded file over settings.upload_max_bytes (HTTP 413)."""
-
-
 class BodyTooLarge(StarletteHTTPException):
     """The request body itself exceeds the upload limit; raised while it is being received."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"Файл слишком большой: допустимо не более {human_size(limit)}")
-
-
-def human_size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1048576:.{0 if n % 1048576 == 0 else 1}f} МБ"
-    return f"{max(1, round(n / 1024))} КБ"
+        super().__init__(413, f"Файл слишком большой: допустимо не более {file_size(limit)}")
 
 
 def status_for(err: DomainError) -> int:
@@ -123,9 +117,24 @@ async def _domain_error(request: Request, err: DomainError) -> Response:
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    message = exc.detail if isinstance(exc, BodyTooLarge) else HTTP_MESSAGES.get(
-        exc.status_code, "Запрос не может быть выполнен.")
+    if isinstance(exc, BodyTooLarge):
+        audit_oversize(request.scope, exc.detail)
+        return error_response(request, 413, exc.detail)
+    message = HTTP_MESSAGES.get(exc.status_code, "Запрос не может быть выполнен.")
     return error_response(request, exc.status_code, message)
+
+
+LINK_PATH = re.compile(r"^/(?:api/links|l)/([^/]+)/([a-z_]+)$")
+
+
+def audit_oversize(scope: Scope, message: str) -> None:
+    """A body refused for its size never reaches a service: audit it against the link here."""
+    match = LINK_PATH.match(scope.get("path", ""))
+    if match:
+        token, action = match.groups()
+        audit_refused_request(scope["app"].state.rt, token, action, message,
+                              {"content_length": dict(scope["headers"]).get(
+                                  b"content-length", b"").decode() or "неизвестна"})
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -159,6 +168,7 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
             exc = BodyTooLarge(upload_limit)
+            audit_oversize(scope, exc.detail)
             response = error_response(Request(scope), 413, exc.detail)
             await response(scope, receive, send)
             return

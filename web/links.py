@@ -12,11 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from adapters.russian import file_size
 from services import agreements
-from services.errors import LinkRefused, NotFound, UploadRefused
+from services.errors import LinkRefused, NotFound
 from services.links import LinkClaims, read_token
 from services.runtime import Runtime
-from web.app import UploadTooLarge, get_rt, human_size, templates
+from web.app import get_rt, templates
 
 router = APIRouter()
 
@@ -72,14 +73,9 @@ def act_on_link(rt: Runtime, token: str, action: str, *, text: str = "",
 def read_upload(rt: Runtime, file: UploadFile | None) -> tuple[str, bytes]:
     """The uploaded file's name and bytes, reading at most upload_max_bytes + 1."""
     if file is None or not file.filename:
-        raise UploadRefused("Выберите файл со сканом подписанного договора (PDF, JPEG или PNG)")
-    limit = rt.settings.upload_max_bytes
-    data = file.file.read(limit + 1)
-    if len(data) > limit:
-        raise UploadTooLarge(
-            f"Файл «{file.filename}» слишком большой: допустимо не более {human_size(limit)}"
-        )
-    return file.filename, data
+        return "", b""  # the service refuses it, and the refusal is audited
+    # One byte over the limit is enough for the service to refuse (and audit) it.
+    return file.filename, file.file.read(rt.settings.upload_max_bytes + 1)
 
 
 # ---- routes ----------------------------------------------------------------------------------
@@ -91,7 +87,7 @@ def link_page(request: Request, token: str, rt: Rt) -> Response:
     return templates.TemplateResponse(
         request, PAGES[view["purpose"]],
         {"view": view, "token": token, "accept": SCAN_ACCEPT,
-         "max_size": human_size(rt.settings.upload_max_bytes)},
+         "max_size": file_size(rt.settings.upload_max_bytes)},
     )
 
 
