@@ -45,6 +45,10 @@ def prefect_env(settings) -> dict[str, str]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_UI_API_URL": f"http://127.0.0.1:{PREFECT_PORT}/api",
+        # Prefect's own SQLite: wait for its write lock instead of failing at the first
+        # contention (its scheduler, late-run marker and our runs all write at start-up).
+        "PREFECT_SERVER_DATABASE_TIMEOUT": "60",
+        "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "60",
     }
 
 
@@ -61,7 +65,8 @@ def run_local() -> None:
     procs: list[subprocess.Popen] = []
 
     def spawn(args: list[str]) -> subprocess.Popen:
-        proc = subprocess.Popen(args, env=env, cwd=PROJECT_ROOT)
+        # Own session: Ctrl+C reaches only this supervisor, which stops the children in order.
+        proc = subprocess.Popen(args, env=env, cwd=PROJECT_ROOT, start_new_session=True)
         procs.append(proc)
         return proc
 
@@ -99,7 +104,7 @@ imc-flows запущен.
     finally:
         for p in reversed(procs):
             if p.poll() is None:
-                p.send_signal(signal.SIGINT)
+                p.send_signal(signal.SIGTERM)
         for p in reversed(procs):
             try:
                 p.wait(timeout=15)
