@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import multiprocessing
 import os
@@ -114,6 +115,8 @@ class DocxRenderer:
         self._helper = DocxTemplate(None)  # only its pure patch/fix methods are used
         self._cache: dict[Path, _Prepared] = {}
         self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_workers = 0
 
     def __reduce__(self):
         # Only a spawned worker pickles the renderer: it rebuilds its cache from the files.
@@ -159,13 +162,28 @@ class DocxRenderer:
             return [self.render(name, context) for context in contexts]
         self._prepared(name)  # a missing or broken template fails here, not in a worker
         chunksize = max(1, len(contexts) // (workers * 4))
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=_pool_context(),
-            initializer=_init_worker,
-            initargs=(self, name),
-        ) as pool:
-            return list(pool.map(_render_in_worker, repeat(name), contexts, chunksize=chunksize))
+        pool = self._worker_pool(workers)
+        return list(pool.map(_render_in_worker, repeat(name), contexts, chunksize=chunksize))
+
+    def close(self) -> None:
+        """Stop the batch workers (they are started again by the next big batch)."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
+
+    def _worker_pool(self, workers: int) -> ProcessPoolExecutor:
+        """One pool for the renderer's life: starting workers per batch cost more than it saved."""
+        with self._lock:
+            if self._pool is None or self._pool_workers != workers:
+                if self._pool is not None:
+                    self._pool.shutdown(cancel_futures=True)
+                self._pool = ProcessPoolExecutor(
+                    max_workers=workers, mp_context=_pool_context(),
+                    initializer=_init_worker, initargs=(self.templates_dir,))
+                self._pool_workers = workers
+                atexit.register(self._pool.shutdown, cancel_futures=True)
+            return self._pool
 
     # -- preparation -------------------------------------------------------------------
 
@@ -318,13 +336,10 @@ def _pool_context():
 _worker_renderer: DocxRenderer | None = None
 
 
-def _init_worker(renderer: DocxRenderer, name: str) -> None:
+def _init_worker(templates_dir: Path) -> None:
     global _worker_renderer
-    # A forked worker inherits the warm cache; a lock held by another thread at fork
-    # time would stay held forever in the child, so it gets a fresh one.
-    renderer._lock = threading.Lock()
-    renderer._prepared(name)
-    _worker_renderer = renderer
+    # Each worker prepares the templates it is asked for once and keeps them.
+    _worker_renderer = DocxRenderer(templates_dir)
 
 
 def _render_in_worker(name: str, context: dict) -> bytes:

@@ -129,6 +129,7 @@ def run(n: int = 500) -> dict:
         "batch": lambda cs: renderer.render_batch(NAME, cs, workers=workers),
     }
     results = {name: _measure(produce, contexts) for name, produce in modes.items()}
+    renderer.close()  # reap the workers so their memory is counted below
     texts = {name: figures.pop("first_text") for name, figures in results.items()}
     base = results["plain"]["seconds"]
     for figures in results.values():

@@ -6,6 +6,7 @@ A few lines copied from tests/conftest.py, so that `make bench` does not depend 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,4 +87,6 @@ def staff_actor(rt, login: str = "ivanova"):
 
 
 def dispose(rt) -> None:
+    """Close the store and remove its temp directory."""
     rt.engine.dispose()
+    shutil.rmtree(rt.settings.data_dir, ignore_errors=True)

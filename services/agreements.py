@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from adapters.clock import moscow_date
+from adapters.russian import date_long
 from models import Agreement, AgreementState as S, Organisation, Person, PersonRole, SignedVia
 from models.agreement_machine import agreement_machine as M
 from services import documents, links, numbering, org as orgs
@@ -336,11 +337,38 @@ def _claimed(tx: Tx, token: str, purpose: str, action: str):
     return claims, ag, person
 
 
+def link_document(rt: Runtime, token: str) -> tuple[str, str, bytes]:
+    """The agreement's current document for the link's holder: (filename, type, bytes).
+
+    A download changes nothing, but like every use of a link it is audited.
+    """
+    with rt.transaction() as tx:
+        claims = links.read_token(rt, token)
+        purpose = claims.purpose if claims.purpose in (PURPOSE_PARTNER, PURPOSE_APPROVAL) else ""
+        claims, ag, person = _claimed(tx, token, purpose, "download")
+        doc = _current_document(tx, ag)
+        if doc is None:
+            raise NotFound("Документ договора ещё не сформирован")
+        record_event(tx, object_kind=KIND, object_id=ag.id, action="document_downloaded",
+                     actor=Actor.participant(person), state=str(ag.state),
+                     document_ids=[doc.id])
+        return doc.filename, doc.media_type, documents.read_bytes(rt, doc)
+
+
+def _current_document(tx: Tx, ag: Agreement):
+    return (documents.find(tx, f"{KIND}:{ag.id}:registered")
+            or documents.find(tx, f"{KIND}:{ag.id}:draft:v{ag.draft_version}"))
+
+
 def _view(tx: Tx, ag: Agreement, person: Person, claims) -> dict:
     partner = tx.session.get(Organisation, ag.partner_id)
     used = links.used(tx, claims)
     return {"agreement_id": ag.id, "state": str(ag.state), "state_label": ag.state.label,
             "partner": partner.full_name, "subject": ag.subject, "person": person.full_name,
+            "starts_on": date_long(ag.starts_on), "ends_on": date_long(ag.ends_on),
+            "term_years": ag.term_years, "obligations_centre": ag.obligations("centre"),
+            "obligations_partner": ag.obligations("partner"),
+            "has_document": _current_document(tx, ag) is not None,
             "number": ag.number, "link_used": used is not None, "purpose": claims.purpose,
             "can_act": used is None and ag.state in (
                 S.SENT_TO_PARTNER if claims.purpose == PURPOSE_PARTNER else S.AWAITING_APPROVAL,)}

@@ -325,3 +325,18 @@ def test_api_errors_are_russian_json(rt, client):
     r = client.post(f"/api/links/{token}/confirm")
     assert r.status_code == 403 and "уже использована" in r.json()["error"]
     assert load(rt, ag_id).state == S.DECLINED
+
+
+def test_the_document_can_be_downloaded_without_acting(rt, client):
+    from adapters.docx_render import docx_text
+
+    ag_id, token = sent_to_partner(rt)
+    page = client.get(f"/l/{token}")
+    assert f"/l/{token}/document" in page.text and "Партнёр обязуется" in page.text
+    r = client.get(f"/l/{token}/document")
+    assert r.status_code == 200
+    assert "filename*=UTF-8''" in r.headers["content-disposition"]
+    text = docx_text(r.content)
+    assert "ДОГОВОР № ____" in text and "ПРОЕКТ" in text
+    assert load(rt, ag_id).state == S.SENT_TO_PARTNER
+    assert trail(rt, "agreement", ag_id)[-1].action == "document_downloaded"

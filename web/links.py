@@ -8,6 +8,7 @@ audits any refusal (a partner's link used for «Согласовать» is refu
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -103,6 +104,14 @@ def link_act(
     upload = read_upload(rt, file) if action == "upload" else None
     act_on_link(rt, token, action, text=reason or comment, upload=upload)
     return RedirectResponse(f"/l/{token}/done?action={action}", status_code=303)
+
+
+@router.get("/l/{token}/document", name="link_document")
+def link_document(token: str, rt: Rt) -> Response:
+    """Download the agreement's current text; reading changes nothing."""
+    filename, media_type, data = agreements.link_document(rt, token)
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 @router.get("/l/{token}/done", name="link_done")
