@@ -2,6 +2,15 @@
 
 from models.agreement import Agreement, AgreementState, SignedVia
 from models.audit import ActorKind, AuditEntry, Outcome
+from models.contest import (
+    Application,
+    ApplicationState,
+    Contest,
+    ContestExpert,
+    ContestRules,
+    ContestState,
+    ExpertConflict,
+)
 from models.document import Document
 from models.org import Organisation, OrgKind, Person, PersonRole
 from models.outbox import MailStatus, OutboxEmail
@@ -11,8 +20,15 @@ __all__ = [
     "ActorKind",
     "Agreement",
     "AgreementState",
+    "Application",
+    "ApplicationState",
     "AuditEntry",
+    "Contest",
+    "ContestExpert",
+    "ContestRules",
+    "ContestState",
     "Document",
+    "ExpertConflict",
     "LinkUse",
     "MailStatus",
     "OrgKind",

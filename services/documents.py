@@ -17,12 +17,36 @@ from services.transitions import Step
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-# What a partner may upload as a signed scan: media type by the file's first bytes.
-SCAN_SIGNATURES = {
-    b"%PDF-": ("application/pdf", ".pdf"),
-    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
+# File types people may upload, recognised by their first bytes (never by the name alone).
+ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+FILE_TYPES = {  # extension: (signature, media type, label)
+    "pdf": (b"%PDF-", "application/pdf", "PDF"),
+    "jpg": (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
+    "png": (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
+    "docx": (ZIP, DOCX_TYPE, "DOCX"),
+    "xlsx": (ZIP, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
+    "pptx": (ZIP, "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             "PPTX"),
+    "doc": (OLE, "application/msword", "DOC"),
 }
+SCAN_TYPES = ("pdf", "jpg", "png")
+
+
+def detect_type(filename: str, data: bytes, allowed: tuple[str, ...]) -> tuple[str, str] | None:
+    """(extension, media type) of an allowed type the bytes really are, else None."""
+    ext = filename.rpartition(".")[2].lower().replace("jpeg", "jpg")
+    for candidate in allowed:
+        signature, media_type, _ = FILE_TYPES[candidate]
+        # Zip-based Office files share one signature: the name tells which of them it is.
+        same_family = signature in (ZIP, OLE)
+        if data.startswith(signature) and (not same_family or ext == candidate):
+            return candidate, media_type
+    return None
+
+
+def allowed_labels(allowed: tuple[str, ...]) -> str:
+    labels = [FILE_TYPES[a][2] for a in allowed]
+    return ", ".join(labels[:-1]) + f" и {labels[-1]}" if len(labels) > 1 else labels[0]
 
 
 def find(tx: Tx, key: str) -> Document | None:
@@ -63,23 +87,26 @@ def store_upload(
     object_id: int,
     filename: str,
     data: bytes,
+    allowed: tuple[str, ...] = SCAN_TYPES,
+    max_bytes: int | None = None,
+    what: str = "со сканом подписанного договора",
     step: Step | None = None,
 ) -> Document:
-    """Keep an uploaded scan after checking its size and real type."""
-    limit = tx.rt.settings.upload_max_bytes
+    """Keep an uploaded file after checking its size and real type."""
+    limit = max_bytes or tx.rt.settings.upload_max_bytes
     if not filename and not data:
-        raise UploadRefused("Выберите файл со сканом подписанного договора (PDF, JPEG или PNG)")
+        raise UploadRefused(f"Выберите файл {what} ({allowed_labels(allowed)})")
     if len(data) > limit:
         raise UploadTooLarge(
             f"Файл «{filename}» слишком большой: допустимо не более {file_size(limit)}")
     if not data:
         raise UploadRefused(f"Файл «{filename}» пустой")
-    kind_info = next((v for sig, v in SCAN_SIGNATURES.items() if data.startswith(sig)), None)
+    kind_info = detect_type(filename, data, allowed)
     if kind_info is None:
         raise UploadRefused(
-            f"Файл «{filename}» не принят: допустимы только PDF, JPEG и PNG"
-        )
-    media_type, suffix = kind_info
+            f"Файл «{filename}» не принят: допустимы только {allowed_labels(allowed)}")
+    ext, media_type = kind_info
+    suffix = f".{ext}"
     doc = find(tx, key) or _store(tx, key=key, kind=kind, object_kind=object_kind,
                                   object_id=object_id, version=1, template="",
                                   filename=filename, data=data, media_type=media_type,

@@ -105,7 +105,7 @@ def transition(
     )
 
 
-_NOUNS = {"agreement": "договор"}
+_NOUNS = {"agreement": "договор", "contest": "конкурс", "application": "заявка"}
 
 
 def _noun(machine: Machine) -> str:
