@@ -327,10 +327,12 @@ def _reason(exc: jinja2.TemplateError) -> str:
 
 
 def _pool_context():
-    # fork starts a worker in milliseconds; forkserver/spawn would re-import docxtpl per
-    # worker. Workers only render, so the usual fork-with-threads hazards do not bite.
+    # The pool lives as long as the renderer, so its workers must not be forks of this
+    # process: a fork inherits every open socket and database connection (a web server's
+    # listening socket, an SMTP server in tests). forkserver starts them from a clean
+    # process once; the start-up (≈ 0.5 s) is paid once per renderer, not per batch.
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 _worker_renderer: DocxRenderer | None = None

@@ -36,16 +36,12 @@ def seed():
 @friendly
 def sweep():
     """Выполнить наступившие сроки: напоминания, эскалации, окончание договоров; отправить почту."""
-    from services import agreement_timers, agreements, mail_delivery
+    from services import mail_delivery, sweep as sweep_service
 
     r = rt()
-    report = agreement_timers.sweep(r)
-    for ag_id in agreements.pending_ids(r):
-        agreements.advance(r, ag_id)
+    report = sweep_service.fire_timers(r)
     mail = asyncio.run(mail_delivery.drain(r))
-    console.print(f"Напоминаний: {len(report.reminders)}, эскалаций: {len(report.escalations)}, "
-                  f"истекает: {len(report.expiring)}, истекло: {len(report.expired)}; "
-                  f"писем отправлено: {len(mail.sent)}")
+    console.print(sweep_service.summary(report, len(mail.sent)))
 
 
 def up():

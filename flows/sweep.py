@@ -4,26 +4,29 @@ from __future__ import annotations
 
 from prefect import flow, task
 
-from flows.agreements import advance_task
+from adapters.events import PrefectEventSink
 from flows.mail import drain_outbox
 from flows.runtime import runtime
-from services import agreement_timers
+from services import event_forwarding, sweep as sweep_service
 
 
-@task(name="agreement-timers")
-def agreement_timers_task() -> dict:
-    report = agreement_timers.sweep(runtime())
-    return {"reminders": report.reminders, "escalations": report.escalations,
-            "expiring": report.expiring, "expired": report.expired}
+@task(name="fire-timers")
+def fire_timers_task() -> dict:
+    return sweep_service.fire_timers(runtime())
+
+
+@task(name="forward-events")
+def forward_events_task() -> int:
+    """Events written where no Prefect API was configured reach the event feed now."""
+    return event_forwarding.forward_pending(runtime(), PrefectEventSink())
 
 
 @flow(name="sweep", log_prints=True)
 async def sweep() -> dict:
-    """Reminders, escalations and expiries that are due now; then the outbox."""
-    timers = agreement_timers_task()
-    advanced = advance_task(None)
+    """Reminders, escalations and expiries that are due now; then the outbox and events."""
+    timers = fire_timers_task()
     mail = await drain_outbox()
-    print(f"Напоминаний: {len(timers['reminders'])}, эскалаций: {len(timers['escalations'])}, "
-          f"истекает: {len(timers['expiring'])}, истекло: {len(timers['expired'])}, "
-          f"зарегистрировано: {len(advanced)}, писем отправлено: {mail['sent']}")
-    return {"timers": timers, "advanced": advanced, "mail": mail}
+    forwarded = forward_events_task()
+    print(sweep_service.summary(timers, mail["sent"]) + f", событий передано: {forwarded}")
+    return {"timers": timers, "advanced": timers["advanced"], "mail": mail,
+            "events_forwarded": forwarded}

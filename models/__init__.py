@@ -12,6 +12,7 @@ from models.contest import (
     ExpertConflict,
 )
 from models.document import Document
+from models.event import EventRecord
 from models.org import Organisation, OrgKind, Person, PersonRole
 from models.outbox import MailStatus, OutboxEmail
 from models.registry import LinkUse, RegistryCounter
@@ -28,6 +29,7 @@ __all__ = [
     "ContestRules",
     "ContestState",
     "Document",
+    "EventRecord",
     "ExpertConflict",
     "LinkUse",
     "MailStatus",

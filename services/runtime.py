@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from adapters.clock import Clock, SystemClock
-from adapters.events import BusinessEvent, EventSink, default_sink
+from adapters.events import EventSink, default_sink
 from config.settings import PROJECT_ROOT, Settings, get_settings
 from services.db import make_engine
 from services.errors import DomainError
@@ -25,7 +25,7 @@ class Tx:
     def __init__(self, session: Session, rt: Runtime) -> None:
         self.session = session
         self.rt = rt
-        self.events: list[BusinessEvent] = []
+        self.events: list = []  # EventRecord rows written in this transaction
 
     @property
     def now(self):
@@ -77,7 +77,9 @@ class Runtime:
                 session.rollback()
                 raise
         if tx.events:
-            self.events.emit(tx.events)
+            from services.event_forwarding import deliver
+
+            deliver(self, tx.events)
 
 
 def default_runtime() -> Runtime:

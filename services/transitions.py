@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import uuid4
 
-from adapters.events import BusinessEvent
-from models import AuditEntry
+from models import AuditEntry, EventRecord
 from models.fsm import Machine, transition_scope
 from services.actors import Actor
 from services.errors import GuardRefused, IllegalTransition
@@ -95,14 +95,13 @@ def transition(
             details=step.details,
         )
     )
-    tx.events.append(
-        BusinessEvent(
-            name=f"imc.{machine.process}.{name}",
-            resource_id=f"imc.{machine.process}.{obj.id}",
-            payload={"from": str(source), "state": str(t.target), "actor": actor.label,
-                     **({"reason": step.reason} if step.reason else {})},
-        )
-    )
+    record = EventRecord(
+        event_id=str(uuid4()), name=f"imc.{machine.process}.{name}",
+        resource_id=f"imc.{machine.process}.{obj.id}", occurred_at=now,
+        payload={"from": str(source), "state": str(t.target), "actor": actor.label,
+                 "at": now.isoformat(), **({"reason": step.reason} if step.reason else {})})
+    tx.session.add(record)  # kept until Prefect has it: no event is lost with the process
+    tx.events.append(record)
 
 
 _NOUNS = {"agreement": "договор", "contest": "конкурс", "application": "заявка"}

@@ -174,3 +174,18 @@ def test_advance_twice_after_signing_registers_once(rt):
         assert agreements.advance(rt, ag_id) == "registered"
     assert len(emails(rt, template="agreement_registered_partner")) == 1
     assert [e.action for e in trail(rt, "agreement", ag_id)].count("register") == 1
+
+
+def test_pending_events_are_forwarded_once(rt):
+    from adapters.events import MemoryEventSink, PendingEventSink
+    from services.event_forwarding import forward_pending, pending_count
+
+    rt.events = PendingEventSink()
+    sent(rt)
+    assert pending_count(rt) == 3
+    feed = MemoryEventSink()
+    assert forward_pending(rt, feed) == 3
+    assert forward_pending(rt, feed) == 0
+    assert [e.name for e in feed.events] == ["imc.agreement.create", "imc.agreement.submit",
+                                             "imc.agreement.approve"]
+    assert len({e.event_id for e in feed.events}) == 3

@@ -72,24 +72,44 @@ def test_sweep_flow_reminds_once_then_escalates(flow_rt, smtp, clock):
     assert sum("Нет ответа партнёра" in s for s in subjects) == 1
 
 
-def test_transitions_reach_prefects_event_feed(flow_rt):
+def _events_in_feed(ag_id: int, wanted_names: set[str]) -> set[str]:
     import time
 
     from prefect.client.orchestration import get_client
     from prefect.events.filters import EventFilter, EventNameFilter
 
-    from adapters.events import PrefectEventSink
-    from tests.factories import staff_actor
-
-    flow_rt.events = PrefectEventSink()
-    ag_id = agreements.start(flow_rt, partner_id=make_partner(flow_rt), actor=staff_actor(flow_rt))
     wanted = EventFilter(event=EventNameFilter(prefix=["imc.agreement."]))
     found: set[str] = set()
     deadline = time.monotonic() + 30
     with get_client(sync_client=True) as client:
-        while time.monotonic() < deadline and "imc.agreement.submit" not in found:
+        while time.monotonic() < deadline and not wanted_names <= found:
             page = client.read_events(filter=wanted, limit=50)
-            found = {e.event for e in page.events
-                     if e.resource.id == f"imc.agreement.{ag_id}"}
+            found = {e.event for e in page.events if e.resource.id == f"imc.agreement.{ag_id}"}
             time.sleep(0.5)
-    assert {"imc.agreement.create", "imc.agreement.submit"} <= found
+    return found
+
+
+def test_transitions_reach_prefects_event_feed(flow_rt):
+    from adapters.events import PrefectEventSink
+    from services.event_forwarding import pending_count
+    from tests.factories import staff_actor
+
+    flow_rt.events = PrefectEventSink()
+    ag_id = agreements.start(flow_rt, partner_id=make_partner(flow_rt), actor=staff_actor(flow_rt))
+    assert pending_count(flow_rt) == 0
+    names = {"imc.agreement.create", "imc.agreement.submit"}
+    assert names <= _events_in_feed(ag_id, names)
+
+
+def test_events_written_without_prefect_reach_the_feed_through_the_sweep(flow_rt):
+    from adapters.events import PendingEventSink
+    from services.event_forwarding import pending_count
+    from tests.factories import staff_actor
+
+    flow_rt.events = PendingEventSink()  # a CLI in a shell without PREFECT_API_URL
+    ag_id = agreements.start(flow_rt, partner_id=make_partner(flow_rt), actor=staff_actor(flow_rt))
+    assert pending_count(flow_rt) == 2
+    result = asyncio.run(sweep())
+    assert result["events_forwarded"] == 2 and pending_count(flow_rt) == 0
+    names = {"imc.agreement.create", "imc.agreement.submit"}
+    assert names <= _events_in_feed(ag_id, names)

@@ -1,0 +1,21 @@
+"""The sweep: every timer of every process that is due now, and pending automatic work."""
+
+from __future__ import annotations
+
+from services import agreement_timers, agreements
+from services.runtime import Runtime
+
+
+def fire_timers(rt: Runtime) -> dict:
+    """Reminders, escalations, expiries, then the automatic steps left pending; idempotent."""
+    timers = agreement_timers.sweep(rt)
+    advanced = {i: agreements.advance(rt, i) for i in agreements.pending_ids(rt)}
+    return {"reminders": timers.reminders, "escalations": timers.escalations,
+            "expiring": timers.expiring, "expired": timers.expired, "advanced": advanced}
+
+
+def summary(report: dict, sent: int) -> str:
+    """One Russian line for staff (CLI) and the flow's log."""
+    return (f"Напоминаний: {len(report['reminders'])}, эскалаций: {len(report['escalations'])}, "
+            f"истекает: {len(report['expiring'])}, истекло: {len(report['expired'])}, "
+            f"зарегистрировано: {len(report['advanced'])}, писем отправлено: {sent}")
