@@ -13,6 +13,8 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from adapters.clock import MOSCOW
+
 _UNSAFE = re.compile(r"[^\w.@+-]+")
 
 
@@ -51,7 +53,7 @@ class SinkHandler:
 
     def save(self, mail_from: str, rcpt_tos: list[str], content: bytes) -> list[Path]:
         """Store a message once per recipient, with delivery headers like a mailbox."""
-        now, paths = datetime.now(), []
+        now, paths = datetime.now(MOSCOW), []  # folders by the staff's calendar day
         for rcpt in rcpt_tos:
             head = f"Return-Path: <{mail_from}>\r\nDelivered-To: {rcpt}\r\n".encode()
             path = self._target(now, rcpt)

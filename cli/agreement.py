@@ -10,6 +10,7 @@ from rich.table import Table
 from adapters.russian import date_long
 from cli.common import BY_OPTION, actor, console, friendly, rt
 from models import AgreementState
+from models.outbox import MAIL_STATUS_LABELS
 from services import agreement_queries, agreements
 from services.agreements import Terms
 from services.errors import NotFound
@@ -142,7 +143,7 @@ def show(agreement_id: int):
     console.print(docs)
     mails = Table("№", "Кому", "Тема", "Статус", title="Письма")
     for m in info["emails"]:
-        mails.add_row(str(m.id), m.to_addr, m.subject, m.status.value)
+        mails.add_row(str(m.id), m.to_addr, m.subject, MAIL_STATUS_LABELS[m.status])
     console.print(mails)
 
 

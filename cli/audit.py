@@ -7,8 +7,8 @@ from rich.table import Table
 
 from adapters.clock import MOSCOW
 from cli.common import console, friendly, rt
-from models import Agreement
 from models.audit import ACTOR_KIND_LABELS
+from models.labels import MACHINES, action_label, state_label
 from services.audit import inconsistencies, trail
 
 
@@ -22,8 +22,10 @@ def show(kind: str = typer.Argument(..., help="Вид объекта: agreement,
         extra = e.reason or e.details.get("error", "") or ", ".join(
             f"{k}={v}" for k, v in e.details.items())
         table.add_row(e.at.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M:%S"),
-                      f"{ACTOR_KIND_LABELS[e.actor_kind]}: {e.actor_label}", e.action,
-                      e.from_state, e.to_state, "выполнено" if e.outcome == "done" else "отказ",
+                      f"{ACTOR_KIND_LABELS[e.actor_kind]}: {e.actor_label}",
+                      action_label(kind, e.action), state_label(kind, e.from_state),
+                      state_label(kind, e.to_state),
+                      "выполнено" if e.outcome == "done" else "отказ",
                       extra, ",".join(map(str, e.document_ids)), ",".join(map(str, e.email_ids)))
     console.print(table)
 
@@ -31,7 +33,9 @@ def show(kind: str = typer.Argument(..., help="Вид объекта: agreement,
 @friendly
 def verify():
     """Проверить, что состояния в базе совпадают с журналом."""
-    problems = inconsistencies(rt(), "agreement", Agreement)
+    runtime = rt()
+    problems = [p for process, machine in MACHINES.items()
+                for p in inconsistencies(runtime, process, machine.model, machine.column)]
     for p in problems:
         console.print(f"[red]{p}[/]")
     if problems:

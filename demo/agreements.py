@@ -19,7 +19,8 @@ from adapters.clock import FrozenClock, SystemClock
 from adapters.events import default_sink
 from config.settings import PROJECT_ROOT, get_settings
 from models import Agreement, Document, OutboxEmail
-from services import agreement_timers, agreements, mail_delivery
+from models.outbox import MAIL_STATUS_LABELS
+from services import agreement_links, agreement_timers, agreements, mail_delivery
 from services.actors import Actor
 from services.db import upgrade
 from services.org import staff_by_login
@@ -76,22 +77,22 @@ def _story(rt: Runtime, clock: FrozenClock) -> None:
     console.print(f"2. Проекты договоров №{', №'.join(map(str, ids))} направлены директору")
     send()
     token = _token(rt, "agreement_approval_request", ids[0])
-    agreements.director_view(rt, token)
-    agreements.director_act(rt, token, "approve")
+    agreement_links.director_view(rt, token)
+    agreement_links.director_act(rt, token, "approve")
     for ag_id in ids[1:]:
         agreements.approve(rt, ag_id, actor=director)
     console.print("3. Директор согласовал проекты (первый — по персональной ссылке)")
     send()
     first = _token(rt, "agreement_partner_invitation", ids[0])
-    agreements.partner_view(rt, first)
-    agreements.partner_act(rt, first, "confirm")
+    agreement_links.partner_view(rt, first)
+    agreement_links.partner_act(rt, first, "confirm")
     console.print("4. Первый партнёр подтвердил подписание по ссылке — договор зарегистрирован")
     clock.advance(timedelta(days=8))
     timers = agreement_timers.sweep(rt)
     console.print(f"5. Прошло 8 дней: напоминания партнёрам по договорам №{timers.reminders}")
     send()
     third = _token(rt, "agreement_partner_reminder", ids[2])
-    agreements.partner_act(rt, third, "decline",
+    agreement_links.partner_act(rt, third, "decline",
                            reason="Организация не планирует участие в проекте в этом году")
     console.print("6. Третий партнёр отказался по ссылке из напоминания")
     clock.advance(timedelta(days=2))
@@ -115,7 +116,7 @@ def _report(rt: Runtime, settings, local_sink: bool) -> None:
     console.print(table)
     mt = Table("№", "Кому", "Тема", "Статус", title=f"Письма ({len(mails)})")
     for m in mails:
-        mt.add_row(str(m.id), m.to_addr, m.subject, m.status.value)
+        mt.add_row(str(m.id), m.to_addr, m.subject, MAIL_STATUS_LABELS[m.status])
     console.print(mt)
     console.print("[bold]Документы[/]")
     for d in docs:

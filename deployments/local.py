@@ -64,6 +64,12 @@ def run_local() -> None:
     env = {**os.environ, **prefect_env(settings)}
     procs: list[subprocess.Popen] = []
 
+    def _stop(signum, _frame):  # SIGTERM (systemd, kill) and SIGHUP (terminal closed) too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, _stop)
+
     def spawn(args: list[str]) -> subprocess.Popen:
         # Own session: Ctrl+C reaches only this supervisor, which stops the children in order.
         proc = subprocess.Popen(args, env=env, cwd=PROJECT_ROOT, start_new_session=True)

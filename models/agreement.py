@@ -83,3 +83,12 @@ class Agreement(SQLModel, table=True):
     def obligations(self, side: str) -> list[str]:
         text = self.obligations_centre if side == "centre" else self.obligations_partner
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def in_force_clause(today: date):
+    """SQL condition: the agreement binds the parties today.
+
+    A renewed agreement is still in force until its own end date; its successor takes over.
+    """
+    return Agreement.state.in_(ACTIVE_STATES) | (
+        (Agreement.state == AgreementState.RENEWED) & (Agreement.ends_on >= today))

@@ -57,16 +57,16 @@ def _partner_timers(tx: Tx, ag: Agreement, report: SweepReport) -> None:
     every = timedelta(days=settings.agreement_remind_after_days)
     escalate_at = timedelta(days=settings.agreement_escalate_after_days)
     due = min(int(waited / every), max(int((escalate_at - timedelta(seconds=1)) / every), 1))
-    for k in range(1, due + 1):
-        key = f"{KIND}:{ag.id}:reminder:{k}"
-        if _sent_key(tx, key):
-            continue
+    # Only the latest due reminder, and none once escalation is due: a sweep that ran late
+    # must not send the partner a burst of identical letters.
+    key = f"{KIND}:{ag.id}:reminder:{due}"
+    if due >= 1 and waited < escalate_at and not _sent_key(tx, key):
         with transition(tx, M, ag, "remind_partner", actor=Actor.scheduler()) as step:
-            step.details["reminder"] = k
+            step.details["reminder"] = due
             doc = documents.find(tx, f"{KIND}:{ag.id}:draft:v{ag.draft_version}")
             head = orgs.head_of(tx, ag.partner_id)
             queue_to_person(tx, head, key=key, template="agreement_partner_reminder",
-                            context=mail_context(tx, ag, reminder=k, days=waited.days,
+                            context=mail_context(tx, ag, reminder=due, days=waited.days,
                                                  link=_partner_link(tx, ag, head)),
                             attachment_ids=[doc.id] if doc else [], object_kind=KIND,
                             object_id=ag.id, step=step)

@@ -24,14 +24,17 @@ class LinkClaims:
     purpose: str
     expires_ts: int
     nonce: str
+    version: int | None = None  # the object's revision the link was issued for, when it matters
 
 
 def make_token(rt: Runtime, *, person_id: int, object_kind: str, object_id: int, purpose: str,
-               ttl: timedelta | None = None) -> str:
+               ttl: timedelta | None = None, version: int | None = None) -> str:
     ttl = ttl or timedelta(days=rt.settings.link_ttl_days)
     expires = int((rt.clock.now() + ttl).timestamp())
     payload = {"p": person_id, "k": object_kind, "o": object_id, "u": purpose, "e": expires,
                "n": secrets.token_urlsafe(12)}
+    if version is not None:
+        payload["v"] = version
     return URLSafeSerializer(rt.settings.secret_key, salt=_SALT).dumps(payload)
 
 
@@ -39,19 +42,22 @@ def link_url(rt: Runtime, **kwargs) -> str:
     return f"{rt.settings.base_url.rstrip('/')}/l/{make_token(rt, **kwargs)}"
 
 
-def read_token(rt: Runtime, token: str, *, purpose: str | None = None) -> LinkClaims:
+def read_token(rt: Runtime, token: str, *, purpose: str | tuple[str, ...] | None = None
+               ) -> LinkClaims:
     """The claims of a valid token; LinkRefused (Russian) for anything else."""
     try:
         data = URLSafeSerializer(rt.settings.secret_key, salt=_SALT).loads(token)
         claims = LinkClaims(int(data["p"]), str(data["k"]), int(data["o"]), str(data["u"]),
-                            int(data["e"]), str(data["n"]))
+                            int(data["e"]), str(data["n"]),
+                            int(data["v"]) if "v" in data else None)
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
         raise LinkRefused(
             "Ссылка недействительна: проверьте, что она скопирована полностью") from exc
     if rt.clock.now().timestamp() > claims.expires_ts:
         raise LinkRefused("Срок действия ссылки истёк: обратитесь в МКУ ИМЦ за новой ссылкой",
                           obj=claims)
-    if purpose is not None and claims.purpose != purpose:
+    wanted = (purpose,) if isinstance(purpose, str) else purpose
+    if wanted is not None and claims.purpose not in wanted:
         raise LinkRefused("Эта ссылка предназначена для другого действия", obj=claims)
     return claims
 
@@ -86,7 +92,7 @@ def _refusal_audit(claims: LinkClaims | None, action: str) -> dict:
     }
 
 
-def checked_claims(tx: Tx, token: str, *, purpose: str, object_kind: str,
+def checked_claims(tx: Tx, token: str, *, purpose: str | tuple[str, ...], object_kind: str,
                    action: str) -> LinkClaims:
     """Read a token for `action`; any refusal is audited (against the object when known)."""
     try:

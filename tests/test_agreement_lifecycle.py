@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from models import Agreement, AgreementState as S, Document, OutboxEmail
-from services import agreement_timers, agreements
+from services import agreement_links, agreement_timers, agreements
 from services.audit import trail
 from services.errors import IllegalTransition
 from tests.factories import director_actor, emails, link_token, make_partner, staff_actor
@@ -52,7 +52,7 @@ def test_reminders_at_n_days_escalation_at_m_days_each_once(rt, clock):
 def test_no_reminder_after_the_partner_has_signed(rt, clock):
     ag_id = sent(rt)
     invitation = emails(rt, template="agreement_partner_invitation")[0]
-    agreements.partner_act(rt, link_token(invitation), "confirm")
+    agreement_links.partner_act(rt, link_token(invitation), "confirm")
     clock.advance(timedelta(days=20))
     assert agreement_timers.sweep(rt).total() == 0
     assert load(rt, ag_id).state == S.REGISTERED
@@ -92,7 +92,7 @@ def test_cancel_before_registration_tells_the_partner(rt):
     assert emails(rt, template="agreement_cancelled_partner")
     invitation = emails(rt, template="agreement_partner_invitation")[0]
     with pytest.raises(IllegalTransition):
-        agreements.partner_act(rt, link_token(invitation), "confirm")
+        agreement_links.partner_act(rt, link_token(invitation), "confirm")
 
 
 def test_terminate_only_in_force(rt):
@@ -169,7 +169,7 @@ def test_a_failure_in_the_middle_leaves_nothing_and_a_retry_does_it_once(rt, mon
 def test_advance_twice_after_signing_registers_once(rt):
     ag_id = sent(rt)
     invitation = emails(rt, template="agreement_partner_invitation")[0]
-    agreements.partner_act(rt, link_token(invitation), "confirm")
+    agreement_links.partner_act(rt, link_token(invitation), "confirm")
     for _ in range(3):
         assert agreements.advance(rt, ag_id) == "registered"
     assert len(emails(rt, template="agreement_registered_partner")) == 1
@@ -189,3 +189,69 @@ def test_pending_events_are_forwarded_once(rt):
     assert [e.name for e in feed.events] == ["imc.agreement.create", "imc.agreement.submit",
                                              "imc.agreement.approve"]
     assert len({e.event_id for e in feed.events}) == 3
+
+
+def test_a_failed_renewal_leaves_the_old_agreement_in_force(rt):
+    from models import Person, PersonRole
+
+    old_id = registered(rt)
+    with rt.transaction() as tx:  # the partner's head left: no draft can be made
+        head = tx.session.exec(select(Person).where(Person.role == PersonRole.HEAD)).one()
+        head.active = False
+        tx.session.add(head)
+    with pytest.raises(Exception, match="не указан руководитель"):
+        agreements.renew(rt, old_id, actor=staff_actor(rt))
+    assert load(rt, old_id).state == S.REGISTERED
+    with rt.session() as s:
+        assert len(list(s.exec(select(Agreement)))) == 1
+
+
+def test_a_renewed_agreement_stays_in_force_until_its_end(rt, clock):
+    from adapters.clock import moscow_date
+    from models.agreement import in_force_clause
+
+    old_id = registered(rt)
+    agreements.renew(rt, old_id, actor=staff_actor(rt))
+    with rt.session() as s:
+        def in_force():
+            today = moscow_date(clock.now())
+            return list(s.exec(select(Agreement.id).where(in_force_clause(today))))
+
+        assert in_force() == [old_id]
+        clock.advance(timedelta(days=365 * 3 + 1))
+        assert in_force() == []
+
+
+def test_an_approval_link_for_an_earlier_draft_is_refused(rt):
+    ag_id = agreements.start(rt, partner_id=make_partner(rt), actor=staff_actor(rt))
+    first = link_token(emails(rt, template="agreement_approval_request")[0])
+    agreements.return_draft(rt, ag_id, actor=director_actor(rt), comment="Уточнить срок")
+    agreements.submit(rt, ag_id, actor=staff_actor(rt))
+    from services.errors import LinkRefused
+
+    with pytest.raises(LinkRefused, match="прежней редакции"):
+        agreement_links.director_act(rt, first, "approve")
+    assert load(rt, ag_id).state == S.AWAITING_APPROVAL
+    assert trail(rt, "agreement", ag_id)[-1].outcome == "refused"
+    latest = link_token(emails(rt, template="agreement_approval_request")[-1])
+    assert agreement_links.director_act(rt, latest, "approve") == "sent_to_partner"
+
+
+def test_a_late_sweep_sends_no_burst_of_reminders(rt, clock):
+    ag_id = sent(rt)
+    clock.advance(timedelta(days=22))  # the sweep did not run for three weeks
+    report = agreement_timers.sweep(rt)
+    assert report.reminders == [] and report.escalations == [ag_id]
+    assert emails(rt, template="agreement_partner_reminder") == []
+
+
+def test_a_download_through_an_expired_link_is_refused_and_audited(rt, clock):
+    from services.errors import LinkRefused
+
+    ag_id = sent(rt)
+    token = link_token(emails(rt, template="agreement_partner_invitation")[0])
+    clock.advance(timedelta(days=rt.settings.link_ttl_days + 1))
+    with pytest.raises(LinkRefused, match="истёк"):
+        agreement_links.link_document(rt, token)
+    last = trail(rt, "agreement", ag_id)[-1]
+    assert (last.action, last.outcome) == ("download", "refused")

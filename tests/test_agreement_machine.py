@@ -7,7 +7,7 @@ import pytest
 from models import ActorKind, Agreement, AgreementState as S, PersonRole
 from models.agreement_machine import agreement_machine as M
 from models.fsm import transition_scope
-from services import agreements
+from services import agreement_links, agreements
 from services.actors import Actor
 from services.errors import IllegalTransition
 from services.runtime import Runtime
@@ -64,7 +64,7 @@ def test_the_process_survives_a_restart_at_every_step(rt):
     agreements.approve(reopened(rt), ag_id, actor=director_actor(rt))
     assert state_after_restart(rt, ag_id) == S.SENT_TO_PARTNER
     token = link_token(emails(rt, template="agreement_partner_invitation")[0])
-    agreements.partner_act(reopened(rt), token, "confirm")
+    agreement_links.partner_act(reopened(rt), token, "confirm")
     assert state_after_restart(rt, ag_id) == S.REGISTERED
     agreements.terminate(reopened(rt), ag_id, actor=staff_actor(rt), reason="по соглашению")
     assert state_after_restart(rt, ag_id) == S.TERMINATED

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from adapters.docx_render import docx_text
 from models import Agreement, AgreementState as S, AuditEntry, Document
 from models.fsm import DirectStateWriteError
-from services import agreements
+from services import agreement_links, agreements
 from services.audit import inconsistencies, trail
 from services.documents import read_bytes
 from services.errors import IllegalTransition
@@ -54,9 +54,9 @@ def test_happy_path_through_link_registers_with_number(rt):
     assert load(rt, ag_id).state == S.SENT_TO_PARTNER
     invitation = emails(rt, template="agreement_partner_invitation")[0]
     assert invitation.to_addr == "head1@school1.example.org"
-    view = agreements.partner_view(rt, link_token(invitation))
+    view = agreement_links.partner_view(rt, link_token(invitation))
     assert view["can_act"] and load(rt, ag_id).state == S.SENT_TO_PARTNER  # GET does not act
-    state = agreements.partner_act(rt, link_token(invitation), "confirm")
+    state = agreement_links.partner_act(rt, link_token(invitation), "confirm")
     assert state == "registered"
     ag = load(rt, ag_id)
     assert ag.number == "СВ-1/2024" and ag.registered_on.isoformat() == "2024-04-01"

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def imc(tmp_path, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IMC_", "PREFECT_API"))}
     env.update(IMC_DATA_DIR=str(tmp_path), IMC_STAFF_LOGIN="ivanova", IMC_ENVIRONMENT="test",
-               IMC_SECRET_KEY="cli-test-secret-key-0123456789-abcdefghij", COLUMNS="200")
+               IMC_SECRET_KEY="cli-test-secret-key-0123456789-abcdefghij", COLUMNS="1000")
     proc = subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert (proc.returncode == 0) == ok, proc.stdout + proc.stderr
@@ -36,7 +36,9 @@ def test_staff_run_an_agreement_from_the_command_line(tmp_path):
     listing = imc(tmp_path, "agreement", "list").stdout
     assert "зарегистрирован" in listing
     trail = imc(tmp_path, "audit", "agreement", "1").stdout
-    for action in ("create", "submit", "approve", "record_signed", "register"):
+    for action in ("создание проекта договора", "согласовать и направить партнёру",
+                   "отметить получение подписанного оригинала", "зарегистрировать договор",
+                   "зарегистрирован (действует)"):
         assert action in trail
     assert "отказ" in trail
     imc(tmp_path, "person", "edit", "verzunova", "--email", "olga@imc.example.org",

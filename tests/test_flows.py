@@ -13,7 +13,7 @@ from flows.mail import send_mail
 from flows.runtime import use_runtime
 from flows.sweep import sweep
 from models import Agreement, AgreementState as S
-from services import agreements
+from services import agreement_links, agreements
 from tests.factories import director_actor, emails, link_token, make_partner
 
 
@@ -47,7 +47,7 @@ def test_advance_flow_twice_registers_once(flow_rt, smtp):
     agreements.approve(flow_rt, ag_id, actor=director_actor(flow_rt))
     invitation = emails(flow_rt, template="agreement_partner_invitation")[0]
     # The partner acts through the link; the web request registers, the flow only follows up.
-    agreements.partner_act(flow_rt, link_token(invitation), "confirm")
+    agreement_links.partner_act(flow_rt, link_token(invitation), "confirm")
     first = asyncio.run(advance_agreements([ag_id]))
     second = asyncio.run(advance_agreements([ag_id]))
     assert first == second == {ag_id: "registered"}

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from models import Agreement, AgreementState as S, Document
-from services import agreements
+from services import agreement_links, agreements
 from services.audit import trail
 from services.links import make_token
 from services.seed import load_centre
@@ -43,7 +43,7 @@ def awaiting_approval(rt) -> tuple[int, str]:
 def sent_to_partner(rt) -> tuple[int, str]:
     """An agreement sent to the partner, and the partner's link token."""
     ag_id, director_token = awaiting_approval(rt)
-    agreements.director_act(rt, director_token, "approve")
+    agreement_links.director_act(rt, director_token, "approve")
     return ag_id, link_token(emails(rt, template="agreement_partner_invitation")[-1])
 
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from adapters.russian import file_size
-from services import agreements
+from services import agreement_links, agreements
 from services.errors import LinkRefused, NotFound
 from services.links import LinkClaims, read_token
 from services.runtime import Runtime
@@ -24,8 +24,8 @@ router = APIRouter()
 
 # What a link of each purpose shows and which actions it may take.
 VIEWS = {
-    agreements.PURPOSE_PARTNER: agreements.partner_view,
-    agreements.PURPOSE_APPROVAL: agreements.director_view,
+    agreements.PURPOSE_PARTNER: agreement_links.partner_view,
+    agreements.PURPOSE_APPROVAL: agreement_links.director_view,
 }
 ACTIONS = {
     agreements.PURPOSE_PARTNER: ("confirm", "upload", "decline"),
@@ -54,7 +54,7 @@ def purpose_of(rt: Runtime, token: str) -> str | None:
 def view_link(rt: Runtime, token: str) -> dict:
     """The view of the link's page; an unreadable token is refused (and audited) by the
     partner's view, the default."""
-    view = VIEWS.get(purpose_of(rt, token) or "", agreements.partner_view)
+    view = VIEWS.get(purpose_of(rt, token) or "", agreement_links.partner_view)
     return view(rt, token)
 
 
@@ -65,9 +65,9 @@ def act_on_link(rt: Runtime, token: str, action: str, *, text: str = "",
     if action not in ACTIONS.get(purpose or "", ()):
         purpose = next((p for p, names in ACTIONS.items() if action in names), None)
     if purpose == agreements.PURPOSE_PARTNER:
-        return agreements.partner_act(rt, token, action, reason=text, upload=upload)
+        return agreement_links.partner_act(rt, token, action, reason=text, upload=upload)
     if purpose == agreements.PURPOSE_APPROVAL:
-        return agreements.director_act(rt, token, action, comment=text)
+        return agreement_links.director_act(rt, token, action, comment=text)
     raise NotFound("Такого действия по ссылке нет")
 
 
@@ -109,7 +109,7 @@ def link_act(
 @router.get("/l/{token}/document", name="link_document")
 def link_document(token: str, rt: Rt) -> Response:
     """Download the agreement's current text; reading changes nothing."""
-    filename, media_type, data = agreements.link_document(rt, token)
+    filename, media_type, data = agreement_links.link_document(rt, token)
     disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
     return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
 

@@ -1,0 +1,40 @@
+"""Russian names of states and actions for any audited object, for what staff read."""
+
+from __future__ import annotations
+
+from models.agreement_machine import agreement_machine
+from models.contest_machine import application_machine, contest_machine
+from models.fsm import Machine
+
+MACHINES: dict[str, Machine] = {m.process: m for m in (
+    agreement_machine, contest_machine, application_machine)}
+
+# Audited happenings that are not transitions of a machine.
+EVENT_LABELS = {
+    "link_opened": "открыта персональная ссылка",
+    "document_downloaded": "скачан документ по ссылке",
+    "download": "скачивание документа по ссылке",
+    "open": "открытие персональной ссылки",
+    "create": "создание",
+    "edit": "исправление карточки",
+    "load": "загрузка положения",
+    "retry": "повторная отправка письма",
+    "apply": "подача заявки",
+}
+
+
+def state_label(process: str, value: str) -> str:
+    machine = MACHINES.get(process)
+    if not value or machine is None:
+        return value
+    try:
+        return type(machine.initial)(value).label
+    except ValueError:
+        return value
+
+
+def action_label(process: str, action: str) -> str:
+    machine = MACHINES.get(process)
+    if machine is not None and action in machine.transitions:
+        return machine.transitions[action].label
+    return EVENT_LABELS.get(action, action)
