@@ -45,3 +45,13 @@ def friendly(fn: Callable) -> Callable:
             raise typer.Exit(1) from err
 
     return wrapper
+
+
+def parse_day(text: str):
+    """«05.03.2024» → date; a Russian refusal otherwise."""
+    from datetime import datetime
+
+    try:
+        return datetime.strptime(text.strip(), "%d.%m.%Y").date()
+    except ValueError as err:
+        raise DomainError(f"Дата «{text}» не распознана: укажите ДД.ММ.ГГГГ") from err

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import agreement_timers, agreements
+from services import agreement_timers, agreements, contest_screening, contests
 from services.runtime import Runtime
 
 
@@ -10,8 +10,11 @@ def fire_timers(rt: Runtime) -> dict:
     """Reminders, escalations, expiries, then the automatic steps left pending; idempotent."""
     timers = agreement_timers.sweep(rt)
     advanced = {i: agreements.advance(rt, i) for i in agreements.pending_ids(rt)}
+    contest_states = {i: contests.advance(rt, i) for i in contests.active_ids(rt)}
     return {"reminders": timers.reminders, "escalations": timers.escalations,
-            "expiring": timers.expiring, "expired": timers.expired, "advanced": advanced}
+            "expiring": timers.expiring, "expired": timers.expired, "advanced": advanced,
+            "contests": contest_states,
+            "returns_expired": contest_screening.expire_returns(rt)}
 
 
 def summary(report: dict, sent: int) -> str:

@@ -54,3 +54,25 @@ def emails(rt, **where) -> list[OutboxEmail]:
 
 def link_token(mail: OutboxEmail) -> str:
     return re.search(r"/l/([A-Za-z0-9_.\-]+)", mail.text_body).group(1)
+
+
+def make_school(rt, n: int, *, municipality: str = "Выселковский район") -> int:
+    """A school of the district with its head (the contests' applicants)."""
+    with rt.transaction() as tx:
+        org = Organisation(kind=OrgKind.SCHOOL,
+                           full_name=f"Муниципальное бюджетное общеобразовательное учреждение "
+                                     f"средняя общеобразовательная школа № {n} ст. Выселки",
+                           short_name=f"МБОУ СОШ № {n} ст. Выселки", municipality=municipality,
+                           legal_address=f"353100, Краснодарский край, ст. Выселки, "
+                                         f"ул. Школьная, {n}",
+                           inn=None, phone="8 (86157) 7-00-00",
+                           email=f"sosh{n}@vyselki.example.org",
+                           created_at=tx.now)
+        tx.session.add(org)
+        tx.session.flush()
+        head = Person(organisation_id=org.id, role=PersonRole.HEAD, position="Директор",
+                      position_genitive="директора", last_name="Кузнецова", first_name="Мария",
+                      middle_name="Ивановна", email=f"director@sosh{n}.example.org",
+                      created_at=tx.now)
+        tx.session.add(fill_cases(head))
+        return org.id
