@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from adapters.russian import date_long, date_short
+from adapters.russian import date_long, date_short, plural
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class MailTemplates:
         for env in (self._text, self._html):
             env.filters["date_long"] = date_long
             env.filters["date_short"] = date_short
+            env.filters["plural"] = plural  # {{ n | plural("заявка", "заявки", "заявок") }}
 
     def render(self, name: str, context: dict) -> RenderedMail:
         subject = self._text.get_template(f"{name}.subject").render(context)

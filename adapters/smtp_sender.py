@@ -192,7 +192,9 @@ async def send_messages(
                     outcomes[index] = await pool.deliver(conn, messages[index])
                 except Exception as exc:  # never let one message stop the others
                     conn.drop()
-                    outcomes[index] = SendOutcome("retry", None, f"Сбой при отправке: {exc!r}")
+                    # Not a known network failure: count it as an attempt (code 0), so a
+                    # message that always breaks the sender ends as failed, not retried forever.
+                    outcomes[index] = SendOutcome("retry", 0, f"Сбой при отправке: {exc!r}")
         finally:
             await conn.quit()
 

@@ -9,10 +9,11 @@ import typer
 from rich.table import Table
 
 from adapters.clock import MOSCOW, as_utc
-from cli.common import console, friendly, rt
+from cli.common import BY_OPTION, actor, console, friendly, rt
 from models import MailStatus
 from models.outbox import MAIL_STATUS_LABELS
 from services import mail_delivery, mail_queries
+from services.errors import DomainError
 
 app = typer.Typer(help="Исходящая почта", no_args_is_help=True)
 
@@ -53,10 +54,22 @@ def show(mail_id: int):
 
 @app.command("retry")
 @friendly
-def retry(mail_id: int):
-    """Вернуть недоставленное письмо в очередь."""
-    mail_queries.retry_failed(rt(), mail_id)
-    console.print(f"Письмо №{mail_id} снова в очереди")
+def retry(mail_id: Optional[int] = typer.Argument(None, help="Номер письма"),
+          all_failed: bool = typer.Option(False, "--all-failed",
+                                          help="Вернуть в очередь все недоставленные письма"),
+          by: Optional[str] = BY_OPTION):
+    """Вернуть недоставленное письмо (или все: --all-failed) в очередь."""
+    if (mail_id is None) == (not all_failed):
+        raise DomainError("Укажите номер письма или --all-failed (что-то одно)")
+    runtime = rt()
+    who = actor(runtime, by)
+    if mail_id is not None:
+        mail_queries.retry_failed(runtime, mail_id, actor=who)
+        console.print(f"Письмо №{mail_id} снова в очереди")
+        return
+    ids = mail_queries.retry_all_failed(runtime, actor=who)
+    console.print(f"Возвращено в очередь: {len(ids)} (№ {', '.join(map(str, ids))})"
+                  if ids else "Недоставленных писем нет")
 
 
 @app.command("send")

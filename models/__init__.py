@@ -5,11 +5,15 @@ from models.audit import ActorKind, AuditEntry, Outcome
 from models.contest import (
     Application,
     ApplicationState,
+    Assignment,
+    CommissionVote,
     Contest,
     ContestExpert,
     ContestRules,
     ContestState,
     ExpertConflict,
+    Review,
+    StatusEntry,
 )
 from models.document import Document
 from models.event import EventRecord
@@ -23,7 +27,9 @@ __all__ = [
     "AgreementState",
     "Application",
     "ApplicationState",
+    "Assignment",
     "AuditEntry",
+    "CommissionVote",
     "Contest",
     "ContestExpert",
     "ContestRules",
@@ -40,5 +46,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "RegistryCounter",
+    "Review",
     "SignedVia",
+    "StatusEntry",
 ]

@@ -68,6 +68,10 @@ class Contest(SQLModel, table=True):
                                 index=True)
     order_number: str | None = Field(default=None, max_length=32)  # приказ о проведении
     order_date: date | None = None
+    protocol_number: str | None = Field(default=None, max_length=32)
+    protocol_date: date | None = None
+    results_order_number: str | None = Field(default=None, max_length=32)
+    results_order_date: date | None = None
     created_by: int | None = Field(default=None, foreign_key="people.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
@@ -126,8 +130,13 @@ class Application(SQLModel, table=True):
     return_reasons: str = ""
     resubmit_until: date | None = None
     reject_reason: str = ""
-    total: float | None = None  # set by the tally
+    # Set by the tally (deliberation): the figures people see, rounded as printed.
+    total: float | None = None
     rank: int | None = None
+    averages: dict = Field(default_factory=dict, sa_type=sa.JSON)  # criterion code → average
+    flagged: bool = False  # the experts' totals spread more than the rules allow
+    tie_rule: str = ""  # which rule decided a tie with a neighbour
+    outcome_note: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
@@ -156,3 +165,65 @@ class ContestExpert(SQLModel, table=True):
     contest_id: int = Field(foreign_key="contests.id", index=True)
     person_id: int = Field(foreign_key="people.id")
     added_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class Assignment(SQLModel, table=True):
+    """An expert assigned to an application; a replaced one stays on record."""
+
+    __tablename__ = "contest_assignments"
+    __table_args__ = (sa.UniqueConstraint("application_id", "expert_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contests.id", index=True)
+    application_id: int = Field(foreign_key="contest_applications.id", index=True)
+    expert_id: int = Field(foreign_key="people.id", index=True)
+    active: bool = True
+    assigned_at: datetime = Field(sa_type=UtcDateTime)
+    replaced_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    replace_reason: str = ""
+
+
+class Review(SQLModel, table=True):
+    """An expert's scores per criterion and comment; revisable until deliberation starts."""
+
+    __tablename__ = "contest_reviews"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="contest_assignments.id", unique=True)
+    scores: dict = Field(default_factory=dict, sa_type=sa.JSON)  # criterion code → score
+    comment: str
+    revision: int = 1
+    submitted_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class CommissionVote(SQLModel, table=True):
+    """Votes of the jury for an application, recorded by staff to break a tie."""
+
+    __tablename__ = "contest_votes"
+    __table_args__ = (sa.UniqueConstraint("contest_id", "application_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contests.id")
+    application_id: int = Field(foreign_key="contest_applications.id")
+    votes: int
+    recorded_by: int | None = Field(default=None, foreign_key="people.id")
+    recorded_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class StatusEntry(SQLModel, table=True):
+    """The status registry: who holds «Муниципальная инновационная площадка» and until when."""
+
+    __tablename__ = "status_registry"
+    __table_args__ = (sa.UniqueConstraint("application_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisations.id", index=True)
+    contest_id: int = Field(foreign_key="contests.id")
+    application_id: int = Field(foreign_key="contest_applications.id")
+    status: str = Field(max_length=200)
+    order_number: str = Field(max_length=32)
+    order_date: date
+    valid_from: date
+    valid_to: date = Field(index=True)
+    obligations: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    created_at: datetime = Field(sa_type=UtcDateTime)

@@ -14,7 +14,7 @@ from services import documents, org as orgs
 from services.actors import Actor
 from services.agreement_context import mail_context
 from services.agreements import KIND, responsible
-from services.outbox import queue_to_person
+from services.outbox import queue_to_person, queued
 from services.runtime import Runtime, Tx
 from services.transitions import transition
 
@@ -45,12 +45,6 @@ def sweep(rt: Runtime) -> SweepReport:
     return report
 
 
-def _sent_key(tx: Tx, key: str) -> bool:
-    from models import OutboxEmail
-
-    return tx.session.exec(select(OutboxEmail.id).where(OutboxEmail.key == key)).first() is not None
-
-
 def _partner_timers(tx: Tx, ag: Agreement, report: SweepReport) -> None:
     settings = tx.rt.settings
     waited = tx.now - as_utc(ag.sent_at)
@@ -60,7 +54,7 @@ def _partner_timers(tx: Tx, ag: Agreement, report: SweepReport) -> None:
     # Only the latest due reminder, and none once escalation is due: a sweep that ran late
     # must not send the partner a burst of identical letters.
     key = f"{KIND}:{ag.id}:reminder:{due}"
-    if due >= 1 and waited < escalate_at and not _sent_key(tx, key):
+    if due >= 1 and waited < escalate_at and not queued(tx, key):
         with transition(tx, M, ag, "remind_partner", actor=Actor.scheduler()) as step:
             step.details["reminder"] = due
             doc = documents.find(tx, f"{KIND}:{ag.id}:draft:v{ag.draft_version}")
@@ -71,7 +65,7 @@ def _partner_timers(tx: Tx, ag: Agreement, report: SweepReport) -> None:
                             attachment_ids=[doc.id] if doc else [], object_kind=KIND,
                             object_id=ag.id, step=step)
         report.reminders.append(ag.id)
-    if waited >= escalate_at and not _sent_key(tx, _escalation_key(tx, ag)):
+    if waited >= escalate_at and not queued(tx, _escalation_key(tx, ag)):
         with transition(tx, M, ag, "escalate", actor=Actor.scheduler()) as step:
             for person in responsible(tx, ag):
                 queue_to_person(tx, person, key=f"{KIND}:{ag.id}:escalation:to:{person.id}",

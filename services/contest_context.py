@@ -32,11 +32,18 @@ def common(tx: Tx, contest: Contest, spec: RulesSpec) -> dict:
     """The keys every contest Word template receives."""
     return {
         "centre": orgs.centre_card(tx),
-        "contest": {"title": spec.title, "year": spec.year, "kind": spec.kind,
+        "contest": {"title": short_title(spec.title), "year": spec.year, "kind": spec.kind,
                     "status_awarded": spec.status_awarded,
                     "status_validity_years": spec.status_validity_years,
                     "reporting_obligations": list(spec.reporting_obligations)},
     }
+
+
+def short_title(title: str) -> str:
+    """«Муниципальный … конкурс «Инновационный поиск 2024»» → «Инновационный поиск 2024»: the
+    templates say «конкурса «…»» themselves."""
+    start = title.find("«")
+    return title[start + 1:-1] if start >= 0 and title.endswith("»") else title
 
 
 def person_card(name: str, position: str) -> dict:

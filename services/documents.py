@@ -78,6 +78,36 @@ def render_document(
     return doc
 
 
+def render_documents(tx: Tx, *, template: str, object_kind: str, kind: str,
+                     items: list[dict]) -> list[Document]:
+    """Many documents from one template at once; the missing ones are rendered on all cores.
+
+    Each item: key, object_id, context, filename. Existing keys are returned as stored.
+    """
+    existing = {d.key: d for d in tx.session.exec(
+        select(Document).where(Document.key.in_([i["key"] for i in items])))}
+    todo = [i for i in items if i["key"] not in existing]
+    rendered = tx.rt.docx.render_batch(template, [i["context"] for i in todo]) if todo else []
+    for item, data in zip(todo, rendered, strict=True):
+        existing[item["key"]] = _store(
+            tx, key=item["key"], kind=kind, object_kind=object_kind, object_id=item["object_id"],
+            version=1, template=template, filename=item["filename"], data=data,
+            media_type=DOCX_TYPE, suffix=".docx")
+    return [existing[i["key"]] for i in items]
+
+
+def store_file(tx: Tx, *, key: str, kind: str, object_kind: str, object_id: int, filename: str,
+               data: bytes, media_type: str, step: Step | None = None) -> Document:
+    """Keep a file the system made itself (an .xlsx table), once per key."""
+    suffix = "." + filename.rpartition(".")[2]
+    doc = find(tx, key) or _store(tx, key=key, kind=kind, object_kind=object_kind,
+                                  object_id=object_id, version=1, template="", filename=filename,
+                                  data=data, media_type=media_type, suffix=suffix)
+    if step is not None and doc.id not in step.document_ids:
+        step.document_ids.append(doc.id)
+    return doc
+
+
 def store_upload(
     tx: Tx,
     *,

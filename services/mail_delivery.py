@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 import sqlalchemy as sa
 from sqlmodel import select
 
 from adapters.mail_message import build_message
-from adapters.smtp_sender import SmtpConfig, send_messages
+from adapters.smtp_sender import SendOutcome, SmtpConfig, send_messages
 from models import Document, MailStatus, OutboxEmail
 from services.documents import read_bytes
 from services.runtime import Runtime
 
 # A message claimed longer ago than this is assumed lost with its sender and tried again.
 CLAIM_TIMEOUT = timedelta(minutes=15)
+# While the SMTP server cannot be reached, queued mail is looked at again this often at most.
+CONNECTION_RETRY_MAX = timedelta(minutes=10)
+# PostgreSQL advisory lock taken by every claim transaction: one claim at a time.
+CLAIM_LOCK_KEY = 0x494D4301
 RESERVED_SUFFIXES = (".test", ".example", ".invalid", ".localhost", "example.org",
                      "example.com", "example.net")
 
@@ -42,33 +46,63 @@ def smtp_config(rt: Runtime) -> SmtpConfig:
 
 
 def budget(rt: Runtime) -> int:
-    """How many messages the provider's limits allow right now."""
-    now = rt.clock.now()
+    """How many messages the provider's limits allow right now (claimed ones count as sent)."""
     with rt.session() as s:
-        def sent_since(delta: timedelta) -> int:
-            stmt = select(sa.func.count()).select_from(OutboxEmail).where(
-                OutboxEmail.sent_at > now - delta)
-            return int(s.exec(stmt).one())
+        return _budget(s, rt.settings, rt.clock.now())
 
-        per_minute = rt.settings.mail_rate_per_minute - sent_since(timedelta(minutes=1))
-        per_day = rt.settings.mail_rate_per_day - sent_since(timedelta(days=1))
+
+def _budget(session, settings, now: datetime) -> int:
+    def used_since(delta: timedelta) -> int:
+        stmt = select(sa.func.count()).select_from(OutboxEmail).where(
+            (OutboxEmail.sent_at > now - delta) | _in_flight(now))
+        return int(session.exec(stmt).one())
+
+    per_minute = settings.mail_rate_per_minute - used_since(timedelta(minutes=1))
+    per_day = settings.mail_rate_per_day - used_since(timedelta(days=1))
     return max(0, min(per_minute, per_day))
 
 
+def _in_flight(now: datetime):
+    """Claimed by a drain that is still within its time: about to be sent."""
+    return (OutboxEmail.status == MailStatus.SENDING) & (
+        OutboxEmail.claimed_at >= now - CLAIM_TIMEOUT)
+
+
+def _claimable(now: datetime):
+    due = (OutboxEmail.status == MailStatus.QUEUED) & (OutboxEmail.next_attempt_at <= now)
+    stale = (OutboxEmail.status == MailStatus.SENDING) & (
+        OutboxEmail.claimed_at < now - CLAIM_TIMEOUT)
+    return due | stale
+
+
 def claim(rt: Runtime, limit: int) -> list[int]:
-    """Mark up to `limit` due messages as being sent by this drain; oldest first."""
+    """Mark up to `limit` due messages as being sent by this drain, within the rate limits.
+
+    Claims are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-level advisory
+    lock), so the budget and the rows taken are decided by one drain at a time; the update
+    re-checks the status, so a row is never taken twice even without that lock.
+    """
     now = rt.clock.now()
     with rt.transaction() as tx:
-        due = (OutboxEmail.status == MailStatus.QUEUED) & (OutboxEmail.next_attempt_at <= now)
-        stale = (OutboxEmail.status == MailStatus.SENDING) & (
-            OutboxEmail.claimed_at < now - CLAIM_TIMEOUT)
-        stmt = select(OutboxEmail.id).where(due | stale).order_by(OutboxEmail.id).limit(limit)
+        postgres = tx.session.get_bind().dialect.name == "postgresql"
+        if postgres:
+            tx.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": CLAIM_LOCK_KEY})
+        limit = min(limit, _budget(tx.session, rt.settings, now))
+        if limit <= 0:
+            return []
+        stmt = (select(OutboxEmail.id).where(_claimable(now)).order_by(OutboxEmail.id)
+                .limit(limit))
+        if postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
         ids = list(tx.session.exec(stmt))
-        if ids:
-            tx.session.execute(
-                sa.update(OutboxEmail).where(OutboxEmail.id.in_(ids))
-                .values(status=MailStatus.SENDING, claimed_at=now))
-        return ids
+        if not ids:
+            return []
+        taken = tx.session.execute(
+            sa.update(OutboxEmail).where(OutboxEmail.id.in_(ids), _claimable(now))
+            .values(status=MailStatus.SENDING, claimed_at=now).returning(OutboxEmail.id)
+            .execution_options(synchronize_session=False))
+        return sorted(taken.scalars())
 
 
 def due_count(rt: Runtime) -> int:
@@ -83,8 +117,7 @@ async def drain(rt: Runtime, *, chunk: int = 500) -> DrainReport:
     """Send every due message the rate limits allow; retries are scheduled, not waited for."""
     report = DrainReport()
     while True:
-        allowed = budget(rt)
-        ids = claim(rt, min(chunk, allowed)) if allowed else []
+        ids = claim(rt, chunk)
         if not ids:
             report.waiting = due_count(rt)
             return report
@@ -97,19 +130,53 @@ async def _send(rt: Runtime, ids: list[int], report: DrainReport) -> None:
                            .order_by(OutboxEmail.id)))
         doc_ids = {d for r in rows for d in r.attachment_ids}
         docs = {d.id: d for d in s.exec(select(Document).where(Document.id.in_(doc_ids)))}
-    files = {i: (d.filename, read_bytes(rt, d), d.media_type) for i, d in docs.items()}
-    sendable, outcomes = [], {}
+    files: dict[int, tuple | str] = {}  # document id: attachment, or why it is unavailable
+    sendable, messages, outcomes = [], [], {}
     for row in rows:
         if not _allowed_recipient(rt, row.to_addr):
             outcomes[row.id] = ("failed", None, "адрес вне зарезервированных доменов: "
                                 "в тестовом режиме письма только на example.org и *.test")
-        else:
-            sendable.append(row)
-    messages = [_message(rt, row, files) for row in sendable]
-    results = await send_messages(smtp_config(rt), messages, rt.settings.mail_concurrency)
+            continue
+        attachments = [_attachment(rt, i, docs, files) for i in row.attachment_ids]
+        problem = next((a for a in attachments if isinstance(a, str)), None)
+        if problem is None:
+            try:
+                messages.append(_message(rt, row, attachments))
+            except Exception as exc:  # one malformed message must not hold back the others
+                problem = f"письмо не удалось сформировать: {exc}"
+            else:
+                sendable.append(row)
+        if problem is not None:
+            outcomes[row.id] = ("failed", None, problem)
+    try:
+        results = await send_messages(smtp_config(rt), messages, rt.settings.mail_concurrency)
+    except Exception as exc:  # give the chunk back at once rather than after CLAIM_TIMEOUT
+        results = [SendOutcome("retry", None, f"Сбой при отправке: {exc!r}")] * len(messages)
     for row, res in zip(sendable, results, strict=True):
         outcomes[row.id] = (res.status, res.code, res.detail)
     _record(rt, rows, outcomes, report)
+
+
+def _attachment(rt: Runtime, doc_id: int, docs: dict, files: dict) -> tuple | str:
+    """(filename, bytes, media type) of one attachment, or a Russian reason it is missing."""
+    if doc_id not in files:
+        doc = docs.get(doc_id)
+        if doc is None:
+            files[doc_id] = f"вложение №{doc_id} недоступно: документ не найден в базе"
+        else:
+            try:
+                files[doc_id] = (doc.filename, read_bytes(rt, doc), doc.media_type)
+            except OSError as exc:
+                files[doc_id] = f"вложение «{doc.filename}» недоступно: {_os_reason(exc)}"
+    return files[doc_id]
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "файл не найден в хранилище документов"
+    if isinstance(exc, PermissionError):
+        return "нет прав на чтение файла"
+    return f"файл не удалось прочитать ({exc.strerror or exc})"
 
 
 def _record(rt: Runtime, rows: list[OutboxEmail], outcomes: dict, report: DrainReport) -> None:
@@ -119,9 +186,17 @@ def _record(rt: Runtime, rows: list[OutboxEmail], outcomes: dict, report: DrainR
         for row in rows:
             status, code, detail = outcomes[row.id]
             row = tx.session.merge(row)
-            row.attempts += 1
             row.last_code, row.claimed_at = code, None
             row.last_error = "" if status == "sent" else detail
+            if status == "retry" and code is None:
+                # The server was not reached: not the message's fault, so no attempt is spent
+                # and the message waits for the server however long it takes.
+                row.status = MailStatus.QUEUED
+                row.next_attempt_at = now + _connection_retry_delay(settings)
+                report.retry.append(row.id)
+                tx.session.add(row)
+                continue
+            row.attempts += 1
             if status == "sent":
                 row.status, row.sent_at = MailStatus.SENT, now
                 report.sent.append(row.id)
@@ -136,11 +211,15 @@ def _record(rt: Runtime, rows: list[OutboxEmail], outcomes: dict, report: DrainR
             tx.session.add(row)
 
 
-def _message(rt: Runtime, row: OutboxEmail, files: dict):
+def _connection_retry_delay(settings) -> timedelta:
+    return min(timedelta(seconds=settings.mail_retry_base_seconds), CONNECTION_RETRY_MAX)
+
+
+def _message(rt: Runtime, row: OutboxEmail, attachments: list[tuple]):
     return build_message(
         message_id=message_id(rt, row), sender=rt.settings.mail_from, to_addr=row.to_addr,
         to_name=row.to_name or None, subject=row.subject, text=row.text_body,
-        html=row.html_body or None, attachments=[files[i] for i in row.attachment_ids],
+        html=row.html_body or None, attachments=attachments,
         headers={"X-IMC-Key": row.key}, date=rt.clock.now())
 
 

@@ -49,6 +49,11 @@ def queue_email(
     return row
 
 
+def queued(tx: Tx, key: str) -> bool:
+    """Whether mail with this idempotency key exists already (sent or not)."""
+    return tx.session.exec(select(OutboxEmail.id).where(OutboxEmail.key == key)).first() is not None
+
+
 def queue_to_person(tx: Tx, person: Person, **kwargs) -> OutboxEmail:
     return queue_email(tx, to_addr=person.email, to_name=person.full_name, **kwargs)
 

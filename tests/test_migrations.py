@@ -1,4 +1,4 @@
-"""The Alembic migrations build exactly the schema the models declare."""
+"""The Alembic migrations build exactly the schema the models declare (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from alembic import command
 from services.db import alembic_config, upgrade
 
 
-def test_migrations_match_models(tmp_path):
-    url = f"sqlite:///{tmp_path / 'migrated.db'}"
-    upgrade(url)
-    command.check(alembic_config(url))  # raises when models and migrations differ
+def test_migrations_match_models(database_url):
+    upgrade(database_url)
+    command.check(alembic_config(database_url))  # raises when models and migrations differ

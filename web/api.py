@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, File, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Request, UploadFile
 from pydantic import BaseModel
 
 from services.runtime import Runtime
 from web.app import get_rt
+from web.contest_links import api_act
 from web.links import act_on_link, read_upload, view_link
 
 router = APIRouter()
@@ -35,6 +36,20 @@ def link_view(token: str, rt: Rt) -> dict:
 def link_upload(token: str, rt: Rt, file: Annotated[UploadFile | None, File()] = None) -> dict:
     """The signed scan as multipart/form-data, field `file`."""
     return {"state": act_on_link(rt, token, "upload", upload=read_upload(rt, file))}
+
+
+@router.post("/api/links/{token}/apply")
+async def contest_apply(request: Request, token: str, rt: Rt) -> dict:
+    """An application from the invitation link: a JSON object {project_title, annotation,
+    head_name, head_position, contact_name, contact_email, contact_phone, consent: true};
+    returns {"application_id", "number"}. Files go through the link's page."""
+    return await api_act(request, rt, token, "apply")
+
+
+@router.post("/api/links/{token}/resubmit")
+async def contest_resubmit(request: Request, token: str, rt: Rt) -> dict:
+    """The corrected application (the same JSON object) after a return; returns {"state"}."""
+    return await api_act(request, rt, token, "resubmit")
 
 
 @router.post("/api/links/{token}/{action}")

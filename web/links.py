@@ -14,18 +14,25 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from adapters.russian import file_size
-from services import agreement_links, agreements
+from services import agreement_links, agreements, contests
+from services.contest_intake import PURPOSE_APPLICATION
 from services.errors import LinkRefused, NotFound
 from services.links import LinkClaims, read_token
 from services.runtime import Runtime
+from web import contest_links
 from web.app import get_rt, templates
 
 router = APIRouter()
+# The contest actions (apply, resubmit) take whole forms with files: their own routes,
+# registered before the generic POST /l/{token}/{action} below so that they match first.
+router.include_router(contest_links.router)
 
 # What a link of each purpose shows and which actions it may take.
 VIEWS = {
     agreements.PURPOSE_PARTNER: agreement_links.partner_view,
     agreements.PURPOSE_APPROVAL: agreement_links.director_view,
+    contests.PURPOSE_APPLY: contest_links.apply_view,
+    PURPOSE_APPLICATION: contest_links.application_view,
 }
 ACTIONS = {
     agreements.PURPOSE_PARTNER: ("confirm", "upload", "decline"),
@@ -34,6 +41,8 @@ ACTIONS = {
 PAGES = {
     agreements.PURPOSE_PARTNER: "agreement_partner.html",
     agreements.PURPOSE_APPROVAL: "agreement_approval.html",
+    contests.PURPOSE_APPLY: contest_links.PAGE_APPLY,
+    PURPOSE_APPLICATION: contest_links.PAGE_APPLICATION,
 }
 SCAN_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
