@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from cli import contest_stages
 from cli.common import BY_OPTION, actor, console, friendly, parse_day, rt
 from models import ApplicationState
 from services import contest_queries, contest_screening, contests
@@ -23,6 +24,7 @@ def _mount_rules() -> None:
 
 
 _mount_rules()
+contest_stages.register(app)
 
 
 @app.command("create")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import agreement, audit, contest, mail, partner, person, system
+from cli import agreement, audit, contest, contest_stages, mail, partner, person, system
 
 app = typer.Typer(help="imc-flows: процессы инновационной площадки МКУ ИМЦ Выселковский район",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -16,6 +16,7 @@ app.add_typer(system.db_app, name="db")
 app.add_typer(person.app, name="person")
 app.command("audit")(audit.show)
 app.command("seed")(system.seed)
+app.command("registry")(contest_stages.registry)
 app.command("sweep")(system.sweep)
 app.command("up")(system.up)
 app.command("demo")(system.demo)

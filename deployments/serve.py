@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from prefect import serve
 
+from flows import contests
 from flows.agreements import advance_agreements, start_agreement
 from flows.mail import send_mail
 from flows.sweep import sweep
@@ -28,6 +29,21 @@ def deployments() -> list:
         send_mail.to_deployment(
             name="mail-send", interval=MAIL_EVERY, tags=["mail"],
             description="Отправка писем из очереди в пределах лимитов"),
+        contests.open_intake.to_deployment(
+            name="contest-open-intake", tags=["contests"],
+            description="Объявить конкурс: приказ, положение, приглашения"),
+        contests.assign_experts.to_deployment(
+            name="contest-assign", tags=["contests"],
+            description="Назначить экспертов всем принятым заявкам"),
+        contests.remind_experts.to_deployment(
+            name="contest-remind", tags=["contests"],
+            description="Напомнить экспертам о сроке экспертизы"),
+        contests.tally.to_deployment(
+            name="contest-tally", tags=["contests"],
+            description="Заседание жюри: экспертные листы, рейтинг, протокол"),
+        contests.award.to_deployment(
+            name="contest-award", tags=["contests"],
+            description="Награждение: приказ, дипломы, сертификаты, письма, реестр статусов"),
     ]
 
 

@@ -206,6 +206,18 @@ def remind_experts(rt: Runtime) -> list[int]:
     return reminded
 
 
+def late_report(rt: Runtime, contest_id: int):
+    """(review due date, [(expert, email, "ИП-1/2024, …")]) of experts still owing scores."""
+    with rt.transaction() as tx:
+        _, spec = contests.get(tx, contest_id)
+        rows = []
+        for expert_id, items in late_by_expert(tx, contest_id).items():
+            person = tx.session.get(Person, expert_id)
+            numbers = [tx.session.get(Application, a.application_id).number for a in items]
+            rows.append((person.full_name, person.email, ", ".join(numbers)))
+        return spec.dates.review_due, rows
+
+
 def late_by_expert(tx: Tx, contest_id: int) -> dict[int, list[Assignment]]:
     """Active assignments without a review, by expert."""
     pending: dict[int, list[Assignment]] = {}

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from services import agreement_timers, agreements, contest_screening, contests
+from services import (
+    agreement_timers,
+    agreements,
+    contest_results,
+    contest_review,
+    contest_screening,
+    contests,
+)
 from services.runtime import Runtime
 
 
@@ -14,7 +21,9 @@ def fire_timers(rt: Runtime) -> dict:
     return {"reminders": timers.reminders, "escalations": timers.escalations,
             "expiring": timers.expiring, "expired": timers.expired, "advanced": advanced,
             "contests": contest_states,
-            "returns_expired": contest_screening.expire_returns(rt)}
+            "returns_expired": contest_screening.expire_returns(rt),
+            "experts_reminded": contest_review.remind_experts(rt),
+            "statuses_expiring": contest_results.remind_status_expiry(rt)}
 
 
 def summary(report: dict, sent: int) -> str:

@@ -113,3 +113,51 @@ def test_events_written_without_prefect_reach_the_feed_through_the_sweep(flow_rt
     assert result["events_forwarded"] == 2 and pending_count(flow_rt) == 0
     names = {"imc.agreement.create", "imc.agreement.submit"}
     assert names <= _events_in_feed(ag_id, names)
+
+
+def test_a_contest_runs_through_its_stage_flows(flow_rt, smtp, clock):
+    from datetime import UTC, datetime
+
+    from flows import contests as contest_flows
+    from services import contest_screening, contests
+    from services.contest_experts import add_expert
+    from services.contest_intake import apply
+    from services.contest_rules import load_rules
+    from services.sweep import fire_timers
+    from tests.factories import make_school, staff_actor
+    from tests.test_contest_intake import MARCH_1, RULES, form, invitation
+    from tests.test_contest_review import scores, tokens
+
+    rt = flow_rt
+    clock.set(MARCH_1)
+    for n in (1, 2, 3):
+        make_school(rt, n)
+    load_rules(rt, RULES, actor=staff_actor(rt))
+    contest_id = contests.create(rt, rules_code="innovative-search", actor=staff_actor(rt))
+    asyncio.run(contest_flows.open_intake(contest_id=contest_id, staff_login="ivanova"))
+    assert sum("Приглашение" in m["Subject"] for m in smtp.messages) == 3
+    clock.set(datetime(2024, 3, 5, 6, 0, tzinfo=UTC))
+    fire_timers(rt)
+    apps = [apply(rt, invitation(rt, n), form(n), []) for n in (1, 2, 3)]
+    for i in range(1, 4):
+        add_expert(rt, contest_id, last_name=f"Эксперт{i}", first_name="Анна",
+                   email=f"expert{i}@experts.example.org", actor=staff_actor(rt))
+    clock.set(datetime(2024, 3, 25, 6, 0, tzinfo=UTC))
+    fire_timers(rt)
+    for app_id in apps:
+        contest_screening.accept(rt, app_id, actor=staff_actor(rt))
+    assert asyncio.run(contest_flows.assign_experts(contest_id=contest_id,
+                                                    staff_login="ivanova")) == 9
+    for n in range(1, 4):
+        for number, token in tokens(rt, n).items():
+            from services import contest_review
+
+            value = 9 if number == "ИП-1/2024" else 6
+            contest_review.submit_review(rt, token, scores(value, value, value, value, value),
+                                         "Оценка эксперта")
+    rows = asyncio.run(contest_flows.tally(contest_id=contest_id, staff_login="ivanova"))
+    assert rows[0]["number"] == "ИП-1/2024" and rows[0]["rank"] == 1
+    assert asyncio.run(contest_flows.award(contest_id=contest_id, staff_login="ivanova")) == 3
+    results = [m for m in smtp.messages if m["Subject"].startswith("Итоги конкурса")]
+    assert len(results) == 3
+    assert all(len(list(m.iter_attachments())) == 2 for m in results)
