@@ -148,8 +148,7 @@ def submit_review(rt: Runtime, token: str, scores: dict[str, object], comment: s
                      actor=actor, state=str(app.state),
                      details={"assignment_id": assignment.id, "revision": review.revision})
         if app.state == A.UNDER_REVIEW and all(
-                _review(tx, a.id) for a in _active(tx, contest.id)
-                if a.application_id == app.id):
+                _review(tx, a.id) for a in _active_for(tx, app.id)):
             with transition(tx, AM, app, "complete_review", actor=Actor.system()):
                 pass
         return review.revision
@@ -272,6 +271,12 @@ def _applications(tx: Tx, contest_id: int) -> list[Application]:
 def _active(tx: Tx, contest_id: int) -> list[Assignment]:
     stmt = select(Assignment).where(Assignment.contest_id == contest_id,
                                     Assignment.active).order_by(Assignment.id)
+    return list(tx.session.exec(stmt))
+
+
+def _active_for(tx: Tx, application_id: int) -> list[Assignment]:
+    stmt = select(Assignment).where(Assignment.application_id == application_id,
+                                    Assignment.active)
     return list(tx.session.exec(stmt))
 
 
