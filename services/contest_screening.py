@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from adapters.clock import moscow_date
-from adapters.russian import date_long
+from adapters.russian import date_long, file_size
 from models import Application, ApplicationState as A, Person
 from models.contest_machine import application_machine as AM
 from services import contests, links
 from services.actors import Actor
 from services.audit import record_event
-from services.contest_forms import ApplicationForm
+from services.contest_forms import CONSENT_TEXT, ApplicationForm
 from services.contest_intake import (
     KIND,
     PURPOSE_APPLICATION,
@@ -77,7 +77,7 @@ def application_view(rt: Runtime, token: str) -> dict:
         _, app, person = _claims(tx, token, "open")
         record_event(tx, object_kind=KIND, object_id=app.id, action="link_opened",
                      actor=Actor.participant(person), state=str(app.state))
-        contest, _ = contests.get(tx, app.contest_id)
+        contest, spec = contests.get(tx, app.contest_id)
         return {"application_id": app.id, "number": app.number, "contest": contest.title,
                 "state": str(app.state), "state_label": app.state.label,
                 "project_title": app.project_title, "annotation": app.annotation,
@@ -85,6 +85,10 @@ def application_view(rt: Runtime, token: str) -> dict:
                 "contact_name": app.contact_name, "contact_email": app.contact_email,
                 "contact_phone": app.contact_phone, "return_reasons": app.return_reasons,
                 "resubmit_until": date_long(app.resubmit_until) if app.resubmit_until else "",
+                "consent_text": CONSENT_TEXT,
+                "allowed": ", ".join(spec.application.allowed_extensions),
+                "max_file": file_size(spec.application.max_file_mb * 1048576),
+                "max_files": spec.application.max_files,
                 "can_resubmit": app.state == A.RETURNED and (
                     app.resubmit_until is None
                     or moscow_date(tx.now) <= app.resubmit_until)}

@@ -33,6 +33,7 @@ CENTRE_NAME = "МКУ ИМЦ Выселковский район"
 CENTRE_FULL_NAME = "Муниципальное казенное учреждение информационно-методический центр"
 # Room for the form fields and multipart framing around the uploaded file itself.
 FORM_OVERHEAD_BYTES = 64 * 1024
+MAX_FILES_PER_FORM = 5  # the most files a contest application form sends at once
 
 templates = Jinja2Templates(
     env=Environment(loader=FileSystemLoader(TEMPLATES_DIR / "web"), autoescape=True)
@@ -76,7 +77,7 @@ HINTS = {
     404: "Проверьте адрес страницы: возможно, ссылка скопирована не полностью.",
     405: "Этот адрес принимает только отправку формы. Откройте ссылку из письма и "
          "воспользуйтесь кнопками на странице.",
-    409: "Состояние договора изменилось — возможно, действие уже выполнено. Откройте ссылку "
+    409: "Состояние изменилось — возможно, действие уже выполнено. Откройте ссылку "
          "ещё раз, чтобы увидеть текущее состояние.",
     413: "Уменьшите размер файла (например, сохраните скан в меньшем разрешении или в формате "
          "PDF) и загрузите его снова.",
@@ -164,6 +165,9 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         upload_limit = scope["app"].state.rt.settings.upload_max_bytes
+        if scope.get("path", "").endswith(("/apply", "/resubmit")):
+            # A contest application carries several files; each is checked by the service.
+            upload_limit *= MAX_FILES_PER_FORM
         limit = upload_limit + FORM_OVERHEAD_BYTES
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
