@@ -108,11 +108,13 @@ imc-flows запущен.
     except KeyboardInterrupt:
         print("\nОстанавливаю…", flush=True)
     finally:
+        # One at a time, newest first: the runner pauses its deployments through the Prefect
+        # API, so the Prefect server must still be up while the runner stops.
         for p in reversed(procs):
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
-        for p in reversed(procs):
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+                try:
+                    p.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
