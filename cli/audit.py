@@ -11,9 +11,12 @@ from models.audit import ACTOR_KIND_LABELS
 from models.labels import MACHINES, action_label, state_label
 from services.audit import inconsistencies, trail
 
+KINDS = ("agreement, contest, application, contest_rules, organisation, person, email, "
+         "link")
+
 
 @friendly
-def show(kind: str = typer.Argument(..., help="Вид объекта: agreement, organisation, link"),
+def show(kind: str = typer.Argument(..., help=f"Вид объекта: {KINDS}"),
          object_id: int = typer.Argument(..., help="Номер объекта")):
     """Журнал аудита объекта: кто, когда, из какого состояния в какое, почему."""
     table = Table("Когда (МСК)", "Кто", "Действие", "Из", "В", "Итог", "Причина / подробности",

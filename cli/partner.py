@@ -53,10 +53,13 @@ def add(
 @friendly
 def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                                         help="CSV или XLSX, см. docs/partners-import.md"),
+            kind: Optional[OrgKind] = typer.Option(
+                None, help="school — школы района, partner — партнёры (если в файле нет "
+                           "столбца «Вид организации»)"),
             by: Optional[str] = BY_OPTION):
     """Загрузить организации из файла: весь файл или ничего."""
     r = rt()
-    report = import_partners(r, file.read_bytes(), file.name, actor=actor(r, by))
+    report = import_partners(r, file.read_bytes(), file.name, actor=actor(r, by), kind=kind)
     console.print(f"Загружено организаций: {report.created}")
     if report.ignored_headers:
         console.print(f"Не использованы столбцы: {', '.join(report.ignored_headers)}")

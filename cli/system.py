@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 import typer
 
@@ -42,6 +43,11 @@ def sweep():
     report = sweep_service.fire_timers(r)
     mail = asyncio.run(mail_delivery.drain(r))
     console.print(sweep_service.summary(report, len(mail.sent)))
+    if os.environ.get("PREFECT_API_URL"):  # events written without an API reach Prefect now
+        from adapters.events import PrefectEventSink
+        from services.event_forwarding import forward_pending
+
+        console.print(f"Событий передано в Prefect: {forward_pending(r, PrefectEventSink())}")
 
 
 def up():

@@ -55,8 +55,10 @@ class ApplicationForm:
         return found
 
 
+TRUTHY = ("1", "true", "on", "да", "yes", "+", "истина", "согласен", "согласна")
+
+
 def _truthy(value) -> bool:
     if isinstance(value, bool):
         return value
-    return str(value or "").strip().lower() in ("1", "true", "on", "да", "yes", "+", "согласен",
-                                                "согласна")
+    return str(value or "").strip().lower() in TRUTHY
