@@ -24,7 +24,7 @@ from services.actors import Actor
 from services.audit import record_event
 from services.contest_assignment import Candidate, Expert, assign, replace
 from services.contest_rules import RulesSpec
-from services.errors import DomainError, GuardRefused, NotFound
+from services.errors import DomainError, GuardRefused, IllegalTransition, NotFound
 from services.outbox import queue_to_person
 from services.runtime import Runtime, Tx
 from services.transitions import Step, refusal_audit, transition
@@ -111,6 +111,7 @@ def review_view(rt: Runtime, token: str) -> dict:
                 "criteria": [{"code": c.code, "name": c.name, "description": c.description,
                               "max_score": float(c.max_score)} for c in spec.criteria],
                 "scores": review.scores if review else {},
+                "revision": review.revision if review else 0,
                 "comment": review.comment if review else "",
                 "can_review": contest.state == C.REVIEWING}
 
@@ -122,18 +123,18 @@ def submit_review(rt: Runtime, token: str, scores: dict[str, object], comment: s
         app = tx.session.get(Application, assignment.application_id)
         contest, spec = contests.get(tx, app.contest_id)
         actor = Actor.participant(expert)
-        problems = [] if contest.state == C.REVIEWING else [
-            f"экспертиза завершена (конкурс в состоянии «{contest.state.label}»): "
-            "оценку изменить нельзя"]
-        clean = {}
-        if not problems:
-            clean, problems = check_scores(spec, scores)
-            if not comment.strip():
-                problems.append("напишите комментарий к оценке")
+        audit = {**refusal_audit(AM, app, "review", actor, ""),
+                 "details": {"assignment_id": assignment.id}}
+        if contest.state != C.REVIEWING:
+            raise IllegalTransition(
+                f"Оценка не сохранена: экспертиза завершена (конкурс в состоянии "
+                f"«{contest.state.label}»), оценку изменить нельзя", obj=app, audit=audit)
+        clean, problems = check_scores(spec, scores)
+        if not comment.strip():
+            problems.append("напишите комментарий к оценке")
         if problems:
             raise DomainError("Оценка не сохранена: " + "; ".join(problems), obj=app,
-                              audit={**refusal_audit(AM, app, "review", actor, ""),
-                                     "details": {"assignment_id": assignment.id}})
+                              audit=audit)
         review = _review(tx, assignment.id)
         if review is None:
             review = Review(assignment_id=assignment.id, scores=clean, comment=comment.strip(),

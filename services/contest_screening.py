@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from adapters.clock import moscow_date
 from adapters.russian import date_long, file_size
-from models import Application, ApplicationState as A, Person
+from models import Application, ApplicationState as A, ContestState as C, Person
 from models.contest_machine import application_machine as AM
 from services import contests, links
 from services.actors import Actor
@@ -72,14 +72,21 @@ def expire_returns(rt: Runtime) -> list[int]:
     return ids
 
 
+RESULTS_PUBLISHED = (C.AWARDED, C.CLOSED)
+OUTCOMES = (A.WINNER, A.LAUREATE, A.PARTICIPANT)
+
+
 def application_view(rt: Runtime, token: str) -> dict:
     with rt.transaction() as tx:
         _, app, person = _claims(tx, token, "open")
         record_event(tx, object_kind=KIND, object_id=app.id, action="link_opened",
                      actor=Actor.participant(person), state=str(app.state))
         contest, spec = contests.get(tx, app.contest_id)
+        # Scores, rank and outcome only once the results are announced (the award order):
+        # before that the applicant sees none of them, whatever the jury has done so far.
+        published = contest.state in RESULTS_PUBLISHED and app.state in OUTCOMES
         return {"application_id": app.id, "number": app.number, "contest": contest.title,
-                "state": str(app.state), "state_label": app.state.label,
+                "state": str(app.state), "state_label": _public_label(app, contest),
                 "project_title": app.project_title, "annotation": app.annotation,
                 "head_name": app.head_name, "head_position": app.head_position,
                 "contact_name": app.contact_name, "contact_email": app.contact_email,
@@ -91,7 +98,12 @@ def application_view(rt: Runtime, token: str) -> dict:
                 "max_files": spec.application.max_files,
                 "can_resubmit": app.state == A.RETURNED and (
                     app.resubmit_until is None
-                    or moscow_date(tx.now) <= app.resubmit_until)}
+                    or moscow_date(tx.now) <= app.resubmit_until),
+                "results_published": published,
+                "total": app.total if published else None,
+                "max_total": float(spec.max_total) if published else None,
+                "rank": app.rank if published else None,
+                "outcome": app.state.label if published else None}
 
 
 def resubmit(rt: Runtime, token: str, form: ApplicationForm,
@@ -150,3 +162,13 @@ def _claims(tx: Tx, token: str, action: str):
     if person is None or person.organisation_id != app.organisation_id:
         links.refuse(claims, action, "Ссылка выдана другому лицу: действие недоступно")
     return claims, app, person
+
+
+def _public_label(app: Application, contest) -> str:
+    """The outcome is announced with the award: until then it reads «экспертиза завершена»."""
+    from models import ContestState
+
+    decided = app.state in (A.WINNER, A.LAUREATE, A.PARTICIPANT)
+    if decided and contest.state not in (ContestState.AWARDED, ContestState.CLOSED):
+        return A.REVIEWED.label
+    return app.state.label

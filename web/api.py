@@ -11,6 +11,7 @@ from services.runtime import Runtime
 from web.app import get_rt
 from web.contest_links import api_act
 from web.links import act_on_link, read_upload, view_link
+from web.review_links import api_review
 
 router = APIRouter()
 
@@ -50,6 +51,15 @@ async def contest_apply(request: Request, token: str, rt: Rt) -> dict:
 async def contest_resubmit(request: Request, token: str, rt: Rt) -> dict:
     """The corrected application (the same JSON object) after a return; returns {"state"}."""
     return await api_act(request, rt, token, "resubmit")
+
+
+@router.post("/api/links/{token}/review")
+async def contest_review(request: Request, token: str, rt: Rt):
+    """An expert's scores through their review link: a JSON object {"scores": {"<код
+    критерия>": балл, ...}, "comment": "..."}; returns {"revision": N} (1, then 2, ... for each
+    revision). Refused while the contest is not in review (409) or for scores out of range,
+    a missing score or comment (400, each problem named)."""
+    return await api_review(request, rt, token)
 
 
 @router.post("/api/links/{token}/{action}")

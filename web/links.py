@@ -16,16 +16,19 @@ from fastapi.responses import RedirectResponse, Response
 from adapters.russian import file_size
 from services import agreement_links, agreements, contests
 from services.contest_intake import PURPOSE_APPLICATION
+from services.contest_review import PURPOSE_REVIEW
 from services.errors import LinkRefused, NotFound
 from services.links import LinkClaims, read_token
 from services.runtime import Runtime
-from web import contest_links
+from web import contest_links, review_links
 from web.app import get_rt, templates
 
 router = APIRouter()
 # The contest actions (apply, resubmit) take whole forms with files: their own routes,
 # registered before the generic POST /l/{token}/{action} below so that they match first.
 router.include_router(contest_links.router)
+# The expert's review (scores per criterion, named score_<code>): likewise its own route.
+router.include_router(review_links.router)
 
 # What a link of each purpose shows and which actions it may take.
 VIEWS = {
@@ -33,6 +36,7 @@ VIEWS = {
     agreements.PURPOSE_APPROVAL: agreement_links.director_view,
     contests.PURPOSE_APPLY: contest_links.apply_view,
     PURPOSE_APPLICATION: contest_links.application_view,
+    PURPOSE_REVIEW: review_links.review_view,
 }
 ACTIONS = {
     agreements.PURPOSE_PARTNER: ("confirm", "upload", "decline"),
@@ -43,6 +47,7 @@ PAGES = {
     agreements.PURPOSE_APPROVAL: "agreement_approval.html",
     contests.PURPOSE_APPLY: contest_links.PAGE_APPLY,
     PURPOSE_APPLICATION: contest_links.PAGE_APPLICATION,
+    PURPOSE_REVIEW: review_links.PAGE_REVIEW,
 }
 SCAN_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
