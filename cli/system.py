@@ -58,7 +58,10 @@ def up():
 
 
 def demo():
-    """Показательный прогон процесса договоров для трёх партнёров."""
-    from demo.agreements import run_demo
+    """Показательный прогон: договоры с партнёрами и конкурс «Инновационный поиск 2024»."""
+    from demo import agreements, contests
 
-    run_demo()
+    console.rule("[bold]Договоры о сетевом взаимодействии[/]")
+    agreements.run_demo()
+    console.rule("[bold]Конкурс «Инновационный поиск 2024»[/]")
+    contests.run_demo()

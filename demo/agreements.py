@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -40,9 +43,18 @@ def _token(rt: Runtime, template: str, agreement_id: int) -> str:
     return re.search(r"/l/([A-Za-z0-9_.\-]+)", mail.text_body).group(1)
 
 
-def run_demo() -> None:
+def run_demo(data_dir: Path | None = None) -> None:
+    with demo_runtime(data_dir or get_settings().data_dir / "demo",
+                      SystemClock().now()) as (rt, clock, local_sink):
+        _story(rt, clock)
+        _report(rt, rt.settings, local_sink)
+
+
+@contextmanager
+def demo_runtime(data_dir: Path, start: datetime) -> Iterator[tuple[Runtime, FrozenClock, bool]]:
+    """A fresh store in data_dir (wiped first), a frozen clock at `start`, and the local mail
+    sink in data_dir/mail unless IMC_SMTP_HOST is set: (runtime, clock, local sink used)."""
     base = get_settings()
-    data_dir = base.data_dir / "demo"
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     overrides: dict = {"data_dir": data_dir, "database_url": ""}
@@ -55,12 +67,12 @@ def run_demo() -> None:
         overrides.update(smtp_host="127.0.0.1", smtp_port=port)
     settings = base.model_copy(update=overrides)
     upgrade(settings.sqlalchemy_url)
-    clock = FrozenClock(SystemClock().now())
+    clock = FrozenClock(start)
     rt = Runtime(settings=settings, clock=clock, events=default_sink())
     try:
-        _story(rt, clock)
-        _report(rt, settings, sink is not None)
+        yield rt, clock, sink is not None
     finally:
+        rt.engine.dispose()
         if sink is not None:
             sink.stop()
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from adapters.russian import date_long
+from adapters.russian import date_long, plural
 from models import (
     Application,
     ApplicationState as A,
@@ -18,7 +18,7 @@ from models import (
     StatusEntry,
 )
 from services import documents, numbering, org as orgs
-from services.contest_context import common, jury, person_card
+from services.contest_context import common, jury, person_card, short_title
 from services.contest_ranking import Ranking
 from services.contest_rules import RulesSpec
 from services.contest_rules_checks import plain
@@ -91,9 +91,17 @@ def _rows(tx: Tx, spec: RulesSpec, result: Ranking, apps: dict[int, Application]
     return rows
 
 
+def points(total) -> str:
+    """«48 баллов», «51,5 балла»: a fractional number takes «балла»."""
+    text = plain(total)
+    if "," in text:
+        return f"{text} балла"
+    return f"{text} {plural(int(text), 'балл', 'балла', 'баллов')}"
+
+
 def _tie_notes(result: Ranking, apps: dict[int, Application]) -> list[str]:
     notes = [f"заявки № {apps[t.higher].number} и № {apps[t.lower].number} набрали по "
-             f"{plain(t.total)} балла; порядок определён: {t.rule}" for t in result.ties]
+             f"{points(t.total)}; порядок определён: {t.rule}" for t in result.ties]
     return notes + list(result.notes)
 
 
@@ -129,7 +137,8 @@ def protocol_context(tx: Tx, contest: Contest, spec: RulesSpec, result: Ranking,
     return {**common(tx, contest, spec), "jury": j,
             "protocol": {"number": contest.protocol_number,
                          "date_long": date_long(contest.protocol_date), "present": present,
-                         "agenda": [f"Об итогах экспертизы заявок конкурса «{spec.title}»",
+                         "agenda": [f"Об итогах экспертизы заявок конкурса "
+                                    f"«{short_title(spec.title)}»",
                                     "Об утверждении рейтинга и определении победителей"],
                          "heard": f"{j['chair']['signature']}, председателя жюри, — о "
                                   "результатах экспертизы заявок и рейтинге участников.",

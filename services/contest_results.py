@@ -120,6 +120,8 @@ def award(rt: Runtime, contest_id: int, *, actor: Actor) -> int:
                                 f"Приказ № {contest.results_order_number} об итогах.docx", step)
             awards = docs.awards(tx, contest, spec, apps)
             for app in apps:
+                if app.id not in awards:  # rejected at screening: told then, no result
+                    continue
                 if app.state == A.WINNER:
                     _register_status(tx, contest, spec, app)
                 docs.mail_result(tx, contest, spec, app, [awards[app.id].id, order.id], step)
