@@ -1,6 +1,7 @@
-"""`make bench`: mail, documents and orchestration, each beside its raw baseline.
+"""`make bench`: mail, documents and orchestration, each beside its raw baseline, and a
+whole contest (intake to award) at two sizes, directly and as Prefect flows.
 
-Prints one Rich table and the peak memory, and writes the figures to
+Prints Rich tables and the peak memory, and writes the figures to
 bench/results/latest.json. `--quick` runs smaller sizes (a smoke test, not figures).
 """
 
@@ -24,8 +25,8 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-FULL = {"mail": 2000, "documents": 500, "repeats": 5}
-QUICK = {"mail": 300, "documents": 100, "repeats": 3}
+FULL = {"mail": 2000, "documents": 500, "repeats": 5, "contest": [100, 1000]}
+QUICK = {"mail": 300, "documents": 100, "repeats": 3, "contest": [50, 200]}
 BATCH_REPEATS = 7
 BATCH_TARGET = 1.0  # batch on all cores must beat one core: the second core adds throughput
 
@@ -114,6 +115,72 @@ def _rows(mail: dict, docs: dict, orch: dict) -> list[dict]:
     ]
 
 
+def _contest_rows(contest: dict) -> list[dict]:
+    """The contest's totals against its targets, for the main table."""
+    from bench.bench_contest import FLOW_TARGET, TARGET_S
+
+    sizes = contest["sizes"]
+    large = contest["results"][str(max(sizes))]
+    direct, flows = large["direct"], large["flows"]
+    rows = [{"stage": f"contest, {large['n']} applications, total",
+             "ours": f"{direct['total_s']:.1f} s direct",
+             "baseline": f"{TARGET_S:.0f} s target (for 1,000)",
+             "ratio": round(direct["total_s"] / TARGET_S, 2), "target": "≤ 1×",
+             "met": direct["total_s"] <= TARGET_S * large["n"] / 1000},
+            {"stage": f"contest, {large['n']}, as flows",
+             "ours": f"{flows['total_s']:.1f} s, {flows['flow_runs']} flow runs",
+             "baseline": f"{direct['total_s']:.1f} s direct",
+             "ratio": large["flow_ratio"], "target": f"≤ {FLOW_TARGET}×",
+             "met": large["flow_ratio"] <= FLOW_TARGET}]
+    for mode, growth in contest["growth_per_linear"].items():
+        rows.append({"stage": f"contest, growth {min(sizes)} → {max(sizes)}, {mode}",
+                     "ours": f"×{growth * max(sizes) / min(sizes):.1f} time",
+                     "baseline": f"×{max(sizes) / min(sizes):.0f} applications",
+                     "ratio": growth, "target": "≤ 1× (linear)", "met": growth <= 1.0})
+    return rows
+
+
+def _print_contest(console: Console, contest: dict) -> None:
+    from bench.bench_contest import FLOW_OF, LABELS, STAGES
+
+    table = Table(title="contest, intake to award: seconds per stage (work + its mail)")
+    for column in ("stage", "applications", "direct", "of it mail", "as flows", "flows/direct",
+                   "ms per application"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage in STAGES:
+        for size in contest["sizes"]:
+            r = contest["results"][str(size)]
+            direct, flows = r["direct"], r["flows"]
+            d, f = direct["stage_s"][stage], flows["stage_s"][stage]
+            if stage == "approve":
+                flow_cell, ratio = "in tally ↑", "—"
+            elif stage == "deliberation":
+                flow_cell = f"{f:.2f} (tally)"
+                ratio = f"{r['stage_ratio']['deliberation+approve']}× (+approve)"
+            else:
+                flow_cell = f"{f:.2f}" + ("" if stage in FLOW_OF else " (mail flow)")
+                ratio = f"{r['stage_ratio'][stage]}×"
+            table.add_row(LABELS[stage], str(size), f"{d:.2f}", f"{direct['mail_s'][stage]:.2f}",
+                          flow_cell, ratio, f"{d / size * 1000:.1f}")
+    for size in contest["sizes"]:
+        r = contest["results"][str(size)]
+        table.add_row("[b]total[/]", str(size), f"[b]{r['direct']['total_s']:.1f}[/]",
+                      f"{r['direct']['mail_total_s']:.1f}", f"[b]{r['flows']['total_s']:.1f}[/]",
+                      f"{r['flow_ratio']}×", f"{r['direct']['total_s'] / size * 1000:.1f}")
+    console.print(table)
+    lines = []
+    for size in contest["sizes"]:
+        r = contest["results"][str(size)]
+        d, m = r["direct"], r["memory"]
+        lines.append(f"contest {size}: {d['documents']} documents + {d['uploads']} uploads, "
+                     f"{d['emails']} emails, {d['experts']} experts; peak RSS (VmHWM) "
+                     f"{m['direct_mb']} MB direct (from {m['before_mb']} MB), "
+                     f"{m['flows_mb']} MB as flows (from {m['before_flows_mb']} MB, Prefect "
+                     f"server in-process); render worker ≤ {m['direct_workers_mb']} MB; "
+                     f"Prefect test server started in {r['harness_start_s']} s")
+    console.print("\n".join(lines))
+
+
 def _print(console: Console, report: dict) -> None:
     table = Table(title=f"imc-flows benchmarks ({report['machine']['cpus']} cores"
                         f"{', quick' if report['quick'] else ''})")
@@ -141,6 +208,8 @@ def _print(console: Console, report: dict) -> None:
     memory.add_row("orchestration", f"{report['memory']['orchestration']['self_mb']} MB",
                    f"{report['memory']['orchestration']['children_mb']} MB", "—")
     console.print(memory)
+    if "contest" in report:
+        _print_contest(console, report["contest"])
     console.print(
         f"mail: {mail['kb_per_message']} KB messages, {mail['concurrency']} at once; "
         f"short plain messages (bench_mail_raw.raw_send): {mail['plain_small_per_s']:.0f} msg/s; "
@@ -185,10 +254,16 @@ def main(argv: list[str] | None = None) -> None:
     with console.status("orchestration (starting a Prefect test server)…"):
         report["orchestration"] = bench_orchestration.run(sizes["repeats"])
     report["memory"]["orchestration"] = _rss_mb()
+    from bench import bench_contest
+
+    with console.status(f"contest, {' and '.join(map(str, sizes['contest']))} applications "
+                        "(a process per size)…"):
+        report["contest"] = bench_contest.run(tuple(sizes["contest"]))
 
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    report["rows"] = _rows(report["mail"], report["documents"], report["orchestration"])
+    report["rows"] = (_rows(report["mail"], report["documents"], report["orchestration"])
+                      + _contest_rows(report["contest"]))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _print(console, report)

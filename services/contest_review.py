@@ -56,8 +56,13 @@ def start_review(rt: Runtime, contest_id: int, *, actor: Actor) -> dict[int, tup
                     pass
             tx.session.flush()
             step.details["assignments"] = sum(len(v) for v in result.values())
+            # The active assignments are read once and grouped, not once per expert.
+            by_expert: dict[int, list[Assignment]] = {}
+            for a in _active(tx, contest.id):
+                by_expert.setdefault(a.expert_id, []).append(a)
             for expert_id in sorted({e for v in result.values() for e in v}):
-                _mail_assignments(tx, contest, spec, expert_id, step)
+                _mail_assignments(tx, contest, spec, expert_id, step,
+                                  mine=by_expert.get(expert_id, []))
         return result
 
 
@@ -228,10 +233,14 @@ def late_by_expert(tx: Tx, contest_id: int) -> dict[int, list[Assignment]]:
 
 
 def _mail_assignments(tx: Tx, contest: Contest, spec: RulesSpec, expert_id: int,
-                      step: Step | None, only: list[int] | None = None) -> None:
+                      step: Step | None, only: list[int] | None = None,
+                      mine: list[Assignment] | None = None) -> None:
+    """One letter listing the expert's active assignments (`mine`, when the caller has them
+    already, in id order)."""
     expert = tx.session.get(Person, expert_id)
-    mine = [a for a in _active(tx, contest.id) if a.expert_id == expert_id
-            and (only is None or a.id in only)]
+    if mine is None:
+        mine = [a for a in _active(tx, contest.id) if a.expert_id == expert_id
+                and (only is None or a.id in only)]
     suffix = f":{only[0]}" if only else ""
     queue_to_person(tx, expert, key=f"contest:{contest.id}:assignments:to:{expert_id}{suffix}",
                     template="contest_expert_assignments",

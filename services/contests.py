@@ -112,16 +112,21 @@ def get(tx: Tx, contest_id: int) -> tuple[Contest, RulesSpec]:
 
 def eligible_organisations(tx: Tx, spec: RulesSpec) -> list[Organisation]:
     """Who may apply: the district's schools, or partners with an agreement in force."""
-    if spec.eligibility == "district":
-        stmt = select(Organisation).where(Organisation.kind == OrgKind.SCHOOL)
-    else:
-        stmt = select(Organisation).where(Organisation.id.in_(
-            select(Agreement.partner_id).where(in_force_clause(moscow_date(tx.now)))))
-    return list(tx.session.exec(stmt.order_by(Organisation.id)))
+    return list(tx.session.exec(_eligible(tx, spec).order_by(Organisation.id)))
 
 
 def is_eligible(tx: Tx, spec: RulesSpec, organisation_id: int) -> bool:
-    return any(o.id == organisation_id for o in eligible_organisations(tx, spec))
+    # The same condition as eligible_organisations, for one organisation: checked for every
+    # application, so it must not load every eligible organisation each time.
+    stmt = _eligible(tx, spec).where(Organisation.id == organisation_id)
+    return tx.session.exec(stmt).first() is not None
+
+
+def _eligible(tx: Tx, spec: RulesSpec):
+    if spec.eligibility == "district":
+        return select(Organisation).where(Organisation.kind == OrgKind.SCHOOL)
+    return select(Organisation).where(Organisation.id.in_(
+        select(Agreement.partner_id).where(in_force_clause(moscow_date(tx.now)))))
 
 
 def _invite(tx: Tx, contest: Contest, spec: RulesSpec, regulations_id: int, step: Step) -> int:

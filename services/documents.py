@@ -92,7 +92,9 @@ def render_documents(tx: Tx, *, template: str, object_kind: str, kind: str,
         existing[item["key"]] = _store(
             tx, key=item["key"], kind=kind, object_kind=object_kind, object_id=item["object_id"],
             version=1, template=template, filename=item["filename"], data=data,
-            media_type=DOCX_TYPE, suffix=".docx")
+            media_type=DOCX_TYPE, suffix=".docx", flush=False)
+    if todo:
+        tx.session.flush()  # one INSERT batch for the whole lot, not a round trip per document
     return [existing[i["key"]] for i in items]
 
 
@@ -155,7 +157,7 @@ def absolute_path(rt, doc: Document) -> Path:
 
 
 def _store(tx: Tx, *, key, kind, object_kind, object_id, version, template, filename, data,
-           media_type, suffix) -> Document:
+           media_type, suffix, flush: bool = True) -> Document:
     rel = Path(object_kind) / str(object_id) / f"{_safe(key)}{suffix}"
     target = tx.rt.settings.documents_dir / rel
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -167,7 +169,8 @@ def _store(tx: Tx, *, key, kind, object_kind, object_id, version, template, file
                    media_type=media_type, sha256=hashlib.sha256(data).hexdigest(),
                    size=len(data), created_at=tx.now)
     tx.session.add(doc)
-    tx.session.flush()
+    if flush:
+        tx.session.flush()
     return doc
 
 

@@ -62,4 +62,9 @@ def base_context(tx: Tx) -> dict:
     """What every email template may use."""
     from services.org import centre_card
 
-    return {"centre": centre_card(tx), "base_url": tx.rt.settings.base_url, "today": tx.now}
+    # The centre's card is read once per transaction: a transaction that queues the letters
+    # of a whole contest (invitations, results) would otherwise read it once per letter.
+    card = tx.cache.get("centre_card")
+    if card is None:
+        card = tx.cache["centre_card"] = centre_card(tx)
+    return {"centre": card, "base_url": tx.rt.settings.base_url, "today": tx.now}

@@ -26,6 +26,7 @@ class Tx:
         self.session = session
         self.rt = rt
         self.events: list = []  # EventRecord rows written in this transaction
+        self.cache: dict = {}  # what one transaction reads many times (the centre's card)
 
     @property
     def now(self):
