@@ -206,3 +206,18 @@ def test_import_refuses_the_whole_file_with_every_problem_then_registers(rt, con
     ids = import_applications(rt, contest, good, "заявки.csv", actor=staff_actor(rt))
     assert len(ids) == 2
     assert len(emails(rt, template="contest_application_receipt")) == 2
+
+
+def test_a_running_contest_keeps_the_rules_it_started_with(rt, contest):
+    from services.contest_rules import latest_rules
+
+    changed = RULES.read_text(encoding="utf-8").replace("max_files: 5", "max_files: 2")
+    _, version, created = load_rules(rt, changed, actor=staff_actor(rt))
+    assert (version, created) == (2, True)
+    with rt.transaction() as tx:
+        _, spec = contests.get(tx, contest)
+    assert spec.application.max_files == 5
+    assert latest_rules(rt, "innovative-search").version == 2
+    newer = contests.create(rt, rules_code="innovative-search", actor=staff_actor(rt))
+    with rt.transaction() as tx:
+        assert contests.get(tx, newer)[1].application.max_files == 2

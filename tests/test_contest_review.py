@@ -210,3 +210,13 @@ def test_the_whole_contest_to_the_award(rt, reviewing, clock):
                                tzinfo=UTC))
     assert results.remind_status_expiry(rt) == [entry.id]
     assert results.remind_status_expiry(rt) == []
+
+
+def test_staff_see_which_experts_are_late(rt, reviewing):
+    for number, token in tokens(rt, 2).items():
+        review.submit_review(rt, token, scores(7, 7, 7, 7, 7), "Готово")
+    due, rows = review.late_report(rt, reviewing["contest"])
+    assert due.isoformat() == "2024-04-10"
+    late_names = {name for name, _, _ in rows}
+    assert len(rows) == 3 and not any(name.startswith("Эксперт2") for name in late_names)
+    assert all(numbers.startswith("ИП-") for _, _, numbers in rows)
