@@ -213,7 +213,7 @@ def test_the_whole_contest_to_the_award(rt, reviewing, clock):
 
 
 def test_staff_see_which_experts_are_late(rt, reviewing):
-    for number, token in tokens(rt, 2).items():
+    for token in tokens(rt, 2).values():
         review.submit_review(rt, token, scores(7, 7, 7, 7, 7), "Готово")
     due, rows = review.late_report(rt, reviewing["contest"])
     assert due.isoformat() == "2024-04-10"
