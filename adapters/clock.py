@@ -50,3 +50,11 @@ def moscow_date(moment: datetime):
 
 
 __all__ = ["MOSCOW", "Clock", "FrozenClock", "SystemClock", "as_utc", "moscow_date", "timedelta"]
+
+
+def add_years(day, years: int):
+    """The same calendar day `years` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from prefect import flow, task
+from sqlmodel import select
 
 from flows.mail import drain_outbox
 from flows.runtime import runtime
+from models import Application, Assignment, Contest, ContestState, Document
 from services import contest_results, contest_review, contests
 from services.actors import Actor
+from services.errors import NotFound
 from services.org import staff_by_login
 
 
@@ -17,16 +20,32 @@ def _actor(staff_login: str) -> Actor:
         return Actor.person(staff_by_login(tx, staff_login))
 
 
+def _state(contest_id: int) -> ContestState:
+    with runtime().session() as s:
+        contest = s.get(Contest, contest_id)
+        if contest is None:
+            raise NotFound(f"Конкурс №{contest_id} не найден")
+        return contest.state
+
+
+# Each stage task does its step only when the contest is still before it, so a flow run
+# retried after a failure (or started twice) carries on instead of failing.
+
+
 @task(name="announce-contest")
 def announce_task(contest_id: int, staff_login: str) -> str:
-    contests.announce(runtime(), contest_id, actor=_actor(staff_login))
+    if _state(contest_id) == ContestState.DRAFT:
+        contests.announce(runtime(), contest_id, actor=_actor(staff_login))
     return contests.advance(runtime(), contest_id)
 
 
 @task(name="assign-experts")
 def assign_task(contest_id: int, staff_login: str) -> int:
-    table = contest_review.start_review(runtime(), contest_id, actor=_actor(staff_login))
-    return sum(len(v) for v in table.values())
+    if _state(contest_id) == ContestState.SCREENING:
+        contest_review.start_review(runtime(), contest_id, actor=_actor(staff_login))
+    with runtime().session() as s:
+        return len(list(s.exec(select(Assignment.id).where(
+            Assignment.contest_id == contest_id, Assignment.active))))
 
 
 @task(name="remind-experts")
@@ -37,7 +56,8 @@ def remind_task() -> list[int]:
 @task(name="tally-contest")
 def tally_task(contest_id: int, staff_login: str) -> list[dict]:
     rt, actor = runtime(), _actor(staff_login)
-    contest_results.start_deliberation(rt, contest_id, actor=actor)
+    if _state(contest_id) == ContestState.REVIEWING:
+        contest_results.start_deliberation(rt, contest_id, actor=actor)
     ranking, apps = contest_results.ranking(rt, contest_id)
     return [{"rank": r.rank, "number": apps[r.application_id].number, "total": float(r.total),
              "flagged": r.flagged, "tie_rule": r.tie_rule or ""} for r in ranking.rows]
@@ -45,13 +65,20 @@ def tally_task(contest_id: int, staff_login: str) -> list[dict]:
 
 @task(name="approve-results")
 def approve_task(contest_id: int, staff_login: str) -> list[str]:
+    if _state(contest_id) != ContestState.DELIBERATION:
+        return []
     ranking = contest_results.approve_results(runtime(), contest_id, actor=_actor(staff_login))
     return list(ranking.notes)
 
 
 @task(name="award-contest")
 def award_task(contest_id: int, staff_login: str) -> int:
-    return contest_results.award(runtime(), contest_id, actor=_actor(staff_login))
+    if _state(contest_id) == ContestState.RESULTS_APPROVED:
+        contest_results.award(runtime(), contest_id, actor=_actor(staff_login))
+    with runtime().session() as s:
+        return len(list(s.exec(select(Document.id).where(Document.kind.in_(
+            ["contest_diploma", "contest_certificate"]), Document.object_id.in_(
+            select(Application.id).where(Application.contest_id == contest_id))))))
 
 
 @flow(name="contest-open-intake", log_prints=True)

@@ -40,6 +40,7 @@ m.add("resubmit", {A.RETURNED}, A.SUBMITTED, "подать доработанн�
 m.add("reject", {A.SUBMITTED, A.RETURNED}, A.REJECTED, "отклонить", _reason_required)
 m.add("start_review", {A.ACCEPTED}, A.UNDER_REVIEW, "передать экспертам")
 m.add("complete_review", {A.UNDER_REVIEW}, A.REVIEWED, "завершить экспертизу")
+m.add("reopen_review", {A.REVIEWED}, A.UNDER_REVIEW, "вернуть на экспертизу (новый эксперт)")
 m.add("declare_winner", {A.REVIEWED}, A.WINNER, "признать победителем")
 m.add("declare_laureate", {A.REVIEWED}, A.LAUREATE, "признать лауреатом")
 m.add("declare_participant", {A.REVIEWED}, A.PARTICIPANT, "признать участником")

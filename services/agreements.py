@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from adapters.clock import moscow_date
+from adapters.clock import add_years, moscow_date
 from models import Agreement, AgreementState as S, Organisation, Person, PersonRole, SignedVia
 from models.agreement_machine import agreement_machine as M
 from services import documents, links, numbering, org as orgs
@@ -170,10 +170,7 @@ def get(tx: Tx, agreement_id: int) -> Agreement:
 
 
 def _end_of_term(starts: date, years: int) -> date:
-    try:
-        return starts.replace(year=starts.year + years) - timedelta(days=1)
-    except ValueError:  # 29 February
-        return starts.replace(year=starts.year + years, day=28)
+    return add_years(starts, years) - timedelta(days=1)
 
 
 def _draft_document(tx: Tx, ag: Agreement, step: Step | None):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from adapters.clock import add_years
 from adapters.russian import date_long, plural
 from models import (
     Application,
@@ -101,7 +102,9 @@ def points(total) -> str:
 
 def _tie_notes(result: Ranking, apps: dict[int, Application]) -> list[str]:
     notes = [f"заявки № {apps[t.higher].number} и № {apps[t.lower].number} набрали по "
-             f"{points(t.total)}; порядок определён: {t.rule}" for t in result.ties]
+             f"{points(t.total)}; "
+             + (f"порядок определён: {t.rule}" if t.resolved else "порядок не определён: "
+                "заявки делят место") for t in result.ties]
     return notes + list(result.notes)
 
 
@@ -150,7 +153,7 @@ def protocol_context(tx: Tx, contest: Contest, spec: RulesSpec, result: Ranking,
 def results_order_context(tx: Tx, contest: Contest, spec: RulesSpec, apps: list[Application],
                           actor) -> dict:
     start = contest.results_order_date
-    end = start.replace(year=start.year + spec.status_validity_years)
+    end = add_years(start, spec.status_validity_years)
     return {**common(tx, contest, spec),
             "order": {"number": contest.results_order_number, "date_long": date_long(start),
                       "responsible_accusative": None},

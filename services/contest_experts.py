@@ -49,6 +49,12 @@ def declare_conflict(rt: Runtime, contest_id: int, expert_id: int, organisation_
                      note: str = "", actor: Actor) -> None:
     """An expert declares a conflict of interest with an organisation; never assigned to it."""
     with rt.transaction() as tx:
+        contest, spec = contests.get(tx, contest_id)
+        if expert_id not in {p.id for p in panel(tx, contest_id)}:
+            raise NotFound(f"Эксперт №{expert_id} не входит в состав экспертов конкурса "
+                           f"№{contest_id}")
+        if tx.session.get(Organisation, organisation_id) is None:
+            raise NotFound(f"Организация №{organisation_id} не найдена")
         exists = tx.session.exec(select(ExpertConflict).where(
             ExpertConflict.contest_id == contest_id, ExpertConflict.expert_id == expert_id,
             ExpertConflict.organisation_id == organisation_id)).first()
@@ -59,6 +65,24 @@ def declare_conflict(rt: Runtime, contest_id: int, expert_id: int, organisation_
             record_event(tx, object_kind="contest", object_id=contest_id,
                          action="declare_conflict", actor=actor,
                          details={"expert_id": expert_id, "organisation_id": organisation_id})
+            tx.session.flush()
+            _unassign_conflicted(tx, contest, spec, expert_id, organisation_id, actor)
+
+
+def _unassign_conflicted(tx, contest, spec, expert_id: int, organisation_id: int,
+                         actor: Actor) -> None:
+    """A conflict declared during review: the expert leaves that organisation's applications
+    (a score already given does not count) and another expert takes their place."""
+    from models import Application, Assignment
+    from services.contest_review import swap
+
+    stmt = select(Application).join(Assignment, Assignment.application_id == Application.id
+                                    ).where(Assignment.expert_id == expert_id, Assignment.active,
+                                            Application.organisation_id == organisation_id,
+                                            Application.contest_id == contest.id)
+    for app in tx.session.exec(stmt).all():
+        swap(tx, contest, spec, app, expert_id, actor=actor,
+             reason="эксперт заявил о конфликте интересов")
 
 
 def panel(tx, contest_id: int) -> list[Person]:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from adapters.clock import moscow_date
+from adapters.clock import add_years, moscow_date
 from adapters.spreadsheet import workbook_bytes
 from models import (
     Application,
@@ -22,7 +22,7 @@ from models.contest_machine import application_machine as AM, contest_machine as
 from services import contest_documents as docs, contests, numbering
 from services.actors import Actor
 from services.audit import record_event
-from services.contest_ranking import Ranking, rank_applications
+from services.contest_ranking import COMMISSION_VOTE, Ranking, rank_applications
 from services.errors import DomainError, GuardRefused, NotFound
 from services.runtime import Runtime, Tx
 from services.transitions import refusal_audit, transition
@@ -81,6 +81,11 @@ def approve_results(rt: Runtime, contest_id: int, *, actor: Actor) -> Ranking:
     with rt.transaction() as tx:
         contest, spec = contests.get(tx, contest_id)
         result, apps = _ranking(tx.session, contest.id)
+        if result.notes and COMMISSION_VOTE in spec.tie_break and contest.state == C.DELIBERATION:
+            raise GuardRefused(
+                "Итоги утвердить нельзя: " + "; ".join(result.notes)
+                + ". Запишите голосование жюри (imc contest vote) и утвердите итоги снова",
+                obj=contest, audit=refusal_audit(CM, contest, "approve_results", actor, ""))
         with transition(tx, CM, contest, "approve_results", actor=actor) as step:
             today = moscow_date(tx.now)
             contest.protocol_number = str(numbering.next_number(tx, "protocol", today.year))
@@ -161,7 +166,7 @@ def _register_status(tx: Tx, contest: Contest, spec, app: Application) -> None:
     if exists is not None:
         return
     start = contest.results_order_date
-    end = start.replace(year=start.year + spec.status_validity_years) - timedelta(days=1)
+    end = add_years(start, spec.status_validity_years) - timedelta(days=1)
     tx.session.add(StatusEntry(organisation_id=app.organisation_id, contest_id=contest.id,
                                application_id=app.id, status=spec.status_awarded,
                                order_number=contest.results_order_number, order_date=start,
@@ -191,5 +196,6 @@ def _ranking(session, contest_id: int) -> tuple[Ranking, dict[int, Application]]
         if assignment.application_id in scores:
             scores[assignment.application_id].append(review.scores)
     votes = {v.application_id: v.votes for v in session.exec(
-        select(CommissionVote).where(CommissionVote.contest_id == contest_id))}
+        select(CommissionVote).where(CommissionVote.contest_id == contest_id))
+        } if COMMISSION_VOTE in spec.tie_break else {}
     return rank_applications(spec, scores, votes), apps

@@ -68,7 +68,7 @@ def start_review(rt: Runtime, contest_id: int, *, actor: Actor) -> dict[int, tup
 
 def replace_expert(rt: Runtime, application_id: int, expert_id: int, *, actor: Actor,
                    reason: str) -> int:
-    """Swap one expert on one application; every other assignment stays. Returns the new one."""
+    """Swap one expert who has not scored yet; every other assignment stays. Returns the new one."""
     if not reason.strip():
         raise DomainError("Укажите причину замены эксперта")
     with rt.transaction() as tx:
@@ -76,27 +76,52 @@ def replace_expert(rt: Runtime, application_id: int, expert_id: int, *, actor: A
         if app is None:
             raise NotFound(f"Заявка №{application_id} не найдена")
         contest, spec = contests.get(tx, app.contest_id)
-        if contest.state != C.REVIEWING:
-            raise DomainError(f"Экспертов меняют только во время экспертизы: конкурс в "
-                              f"состоянии «{contest.state.label}»")
-        table = _table(tx, contest.id)
-        new_table = replace(table, app.id, expert_id, _candidates(tx, [app]),
-                            _experts(tx, contest.id),
-                            forbid_same_municipality=spec.conflicts.same_municipality)
-        (new_expert,) = set(new_table[app.id]) - set(table[app.id])
-        old = tx.session.exec(select(Assignment).where(
-            Assignment.application_id == app.id, Assignment.expert_id == expert_id)).one()
-        old.active, old.replaced_at, old.replace_reason = False, tx.now, reason.strip()
-        tx.session.add(old)
-        fresh = Assignment(contest_id=contest.id, application_id=app.id, expert_id=new_expert,
-                           assigned_at=tx.now)
-        tx.session.add(fresh)
-        tx.session.flush()
-        record_event(tx, object_kind="application", object_id=app.id, action="replace_expert",
-                     actor=actor, state=str(app.state),
-                     details={"было": expert_id, "стало": new_expert, "reason": reason.strip()})
-        _mail_assignments(tx, contest, spec, new_expert, None, only=[fresh.id])
-        return new_expert
+        old = _assignment(tx, app.id, expert_id)
+        if old is not None and _review(tx, old.id) is not None:
+            raise DomainError(f"Эксперт уже прислал оценку заявки {app.number}: замена не нужна")
+        return swap(tx, contest, spec, app, expert_id, actor=actor, reason=reason)
+
+
+def swap(tx: Tx, contest: Contest, spec: RulesSpec, app: Application, expert_id: int, *,
+         actor: Actor, reason: str) -> int:
+    """Put another eligible expert in place of `expert_id` on `app` (also after a late conflict).
+
+    A reviewed application goes back to review until the new expert has scored it.
+    """
+    if contest.state != C.REVIEWING:
+        raise DomainError(f"Экспертов меняют только во время экспертизы: конкурс в "
+                          f"состоянии «{contest.state.label}»")
+    table = _table(tx, contest.id)
+    # Nobody who was on this application before comes back (one row per pair, and a
+    # replaced expert was replaced for a reason).
+    before = {a.expert_id for a in tx.session.exec(select(Assignment).where(
+        Assignment.application_id == app.id))} - set(table.get(app.id, ()))
+    pool = [e for e in _experts(tx, contest.id) if e.expert_id not in before]
+    new_table = replace(table, app.id, expert_id, _candidates(tx, [app]), pool,
+                        forbid_same_municipality=spec.conflicts.same_municipality)
+    (new_expert,) = set(new_table[app.id]) - set(table[app.id])
+    old = _assignment(tx, app.id, expert_id)
+    old.active, old.replaced_at, old.replace_reason = False, tx.now, reason.strip()
+    tx.session.add(old)
+    fresh = Assignment(contest_id=contest.id, application_id=app.id, expert_id=new_expert,
+                       assigned_at=tx.now)
+    tx.session.add(fresh)
+    tx.session.flush()
+    if app.state == A.REVIEWED:
+        with transition(tx, AM, app, "reopen_review", actor=actor, reason=reason):
+            pass
+    record_event(tx, object_kind="application", object_id=app.id, action="replace_expert",
+                 actor=actor, state=str(app.state),
+                 details={"прежний эксперт": expert_id, "новый эксперт": new_expert,
+                          "причина": reason.strip()})
+    _mail_assignments(tx, contest, spec, new_expert, None, only=[fresh.id])
+    return new_expert
+
+
+def _assignment(tx: Tx, application_id: int, expert_id: int) -> Assignment | None:
+    return tx.session.exec(select(Assignment).where(
+        Assignment.application_id == application_id, Assignment.expert_id == expert_id,
+        Assignment.active)).first()
 
 
 def review_view(rt: Runtime, token: str) -> dict:

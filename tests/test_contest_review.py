@@ -220,3 +220,75 @@ def test_staff_see_which_experts_are_late(rt, reviewing):
     late_names = {name for name, _, _ in rows}
     assert len(rows) == 3 and not any(name.startswith("Эксперт2") for name in late_names)
     assert all(numbers.startswith("ИП-") for _, _, numbers in rows)
+
+
+def test_an_expert_who_scored_is_not_replaced_and_replacements_never_repeat(rt, reviewing):
+    apps, table = reviewing["apps"], reviewing["table"]
+    app = apps[4]
+    scored = table[app][0]
+    token = next(t for n, t in tokens(rt, reviewing["experts"].index(scored) + 1).items()
+                 if n == "ИП-5/2024")
+    review.submit_review(rt, token, scores(7, 7, 7, 7, 7), "Оценено")
+    with pytest.raises(DomainError, match="уже прислал оценку"):
+        review.replace_expert(rt, app, scored, actor=staff_actor(rt), reason="болезнь")
+    current = table[app][1]
+    seen = {current}
+    for _ in range(5):  # keep replacing whoever holds the seat: nobody comes back
+        try:
+            current = review.replace_expert(rt, app, current, actor=staff_actor(rt),
+                                            reason="не может")
+        except DomainError as err:
+            assert "некем заменить" in err.message
+            break
+        assert current not in seen
+        seen.add(current)
+
+
+def test_a_conflict_declared_during_review_moves_the_application_to_another_expert(
+        rt, reviewing):
+    apps, table, schools = reviewing["apps"], reviewing["table"], reviewing["schools"]
+    app = apps[2]
+    expert = table[app][0]
+    n = reviewing["experts"].index(expert) + 1
+    token = next(t for num, t in tokens(rt, n).items() if num == "ИП-3/2024")
+    review.submit_review(rt, token, scores(9, 9, 9, 9, 9), "Оценено")
+    declare_conflict(rt, reviewing["contest"], expert, schools[2], actor=staff_actor(rt))
+    with rt.session() as s:
+        active = [a.expert_id for a in s.exec(select(Assignment).where(
+            Assignment.application_id == app, Assignment.active))]
+    assert expert not in active and len(active) == 3
+    with pytest.raises(LinkRefused, match="эксперт заменён"):
+        review.submit_review(rt, token, scores(9, 9, 9, 9, 9), "Ещё раз")
+
+
+def test_a_tie_at_the_winners_boundary_waits_for_the_jury_vote(rt, reviewing):
+    contest_id = reviewing["contest"]
+    same = scores(8, 8, 8, 8, 8)
+    _review_all(rt, reviewing, {"ИП-1/2024": same, "ИП-2/2024": same,
+                                "ИП-3/2024": scores(7, 7, 7, 7, 7),
+                                "ИП-4/2024": scores(6, 6, 6, 6, 6),
+                                "ИП-5/2024": scores(5, 5, 5, 5, 5)})
+    results.start_deliberation(rt, contest_id, actor=staff_actor(rt))
+    with pytest.raises(GuardRefused, match="голосование жюри"):
+        results.approve_results(rt, contest_id, actor=staff_actor(rt))
+    with rt.session() as s:
+        by_number = {a.number: a.id for a in s.exec(select(Application))}
+    results.record_vote(rt, contest_id, by_number["ИП-2/2024"], 3, actor=staff_actor(rt))
+    results.record_vote(rt, contest_id, by_number["ИП-1/2024"], 1, actor=staff_actor(rt))
+    ranking = results.approve_results(rt, contest_id, actor=staff_actor(rt))
+    first = ranking.rows[0]
+    assert first.application_id == by_number["ИП-2/2024"]
+    assert "голосован" in (first.tie_rule or "")
+
+
+def test_a_status_awarded_on_29_february_ends_on_28_february(rt, reviewing, clock):
+    contest_id = reviewing["contest"]
+    _review_all(rt, reviewing, {f"ИП-{k}/2024": scores(*[11 - k] * 5) for k in range(1, 6)})
+    results.start_deliberation(rt, contest_id, actor=staff_actor(rt))
+    results.approve_results(rt, contest_id, actor=staff_actor(rt))
+    clock.set(datetime(2024, 2, 29, 9, 0, tzinfo=UTC))
+    results.award(rt, contest_id, actor=staff_actor(rt))
+    with rt.session() as s:
+        (entry,) = s.exec(select(StatusEntry)).all()
+    assert (entry.valid_from.isoformat(), entry.valid_to.isoformat()) == ("2024-02-29",
+                                                                          "2027-02-27")

@@ -158,6 +158,9 @@ def test_a_contest_runs_through_its_stage_flows(flow_rt, smtp, clock):
     rows = asyncio.run(contest_flows.tally(contest_id=contest_id, staff_login="ivanova"))
     assert rows[0]["number"] == "ИП-1/2024" and rows[0]["rank"] == 1
     assert asyncio.run(contest_flows.award(contest_id=contest_id, staff_login="ivanova")) == 3
+    # a stage started again (a retry, a second click in the UI) carries on and adds nothing
+    assert asyncio.run(contest_flows.award(contest_id=contest_id, staff_login="ivanova")) == 3
+    assert asyncio.run(contest_flows.tally(contest_id=contest_id, staff_login="ivanova"))
     results = [m for m in smtp.messages if m["Subject"].startswith("Итоги конкурса")]
     assert len(results) == 3
     assert all(len(list(m.iter_attachments())) == 2 for m in results)
