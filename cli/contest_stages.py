@@ -108,10 +108,19 @@ def vote(contest_id: int, application_id: int, votes: int, by: Optional[str] = B
 
 
 @friendly
-def approve_results(contest_id: int, by: Optional[str] = BY_OPTION):
+def approve_results(contest_id: int,
+                    absent: Optional[list[str]] = typer.Option(
+                        None, help="Отсутствовавший член жюри (ФИО как в положении); "
+                                   "можно несколько раз"),
+                    against: int = typer.Option(0, help="Голосов «против»"),
+                    abstained: int = typer.Option(0, help="Воздержались"),
+                    by: Optional[str] = BY_OPTION):
     """Утвердить итоги: сводная ведомость (.docx, .xlsx) и протокол заседания жюри."""
+    from services.contest_documents import Meeting
+
     r = rt()
-    result = contest_results.approve_results(r, contest_id, actor=actor(r, by))
+    meeting = Meeting(tuple(absent or ()), against, abstained)
+    result = contest_results.approve_results(r, contest_id, actor=actor(r, by), meeting=meeting)
     console.print(f"Итоги утверждены: {len(result.rows)} заявок в рейтинге")
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import select
 
 from adapters.clock import add_years
+from adapters.declension import decline_fio
 from adapters.russian import date_long, plural
 from models import (
     Application,
@@ -129,9 +131,10 @@ def summary_table(spec: RulesSpec, result: Ranking, apps: dict[int, Application]
 
 
 def protocol_context(tx: Tx, contest: Contest, spec: RulesSpec, result: Ranking,
-                     apps: dict[int, Application]) -> dict:
+                     apps: dict[int, Application], meeting: Meeting) -> dict:
     j = jury(spec)
-    present = [j["chair"], j["secretary"], *j["members"]]
+    present = [p for p in (j["chair"], j["secretary"], *j["members"])
+               if p["name"] not in meeting.absent]
 
     def listed(outcome):
         return [_award_row(tx, apps[r.application_id]) for r in result.rows
@@ -143,11 +146,36 @@ def protocol_context(tx: Tx, contest: Contest, spec: RulesSpec, result: Ranking,
                          "agenda": [f"Об итогах экспертизы заявок конкурса "
                                     f"«{short_title(spec.title)}»",
                                     "Об утверждении рейтинга и определении победителей"],
-                         "heard": f"{j['chair']['signature']}, председателя жюри, — о "
+                         "heard": f"{_accusative_short(spec.jury.chair.name)}, председателя "
+                                  "жюри, — о "
                                   "результатах экспертизы заявок и рейтинге участников.",
-                         "votes": {"in_favour": len(present), "against": 0, "abstained": 0}},
+                         "votes": {"in_favour": len(present) - meeting.against
+                                   - meeting.abstained, "against": meeting.against,
+                                   "abstained": meeting.abstained}},
             "rows": _rows(tx, spec, result, apps), "winners": listed(A.WINNER),
             "laureates": listed(A.LAUREATE), "tie_notes": _tie_notes(result, apps)}
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """How the jury met: who was absent (names as in the rules) and how it voted."""
+
+    absent: tuple[str, ...] = ()
+    against: int = 0
+    abstained: int = 0
+
+    def problems(self, spec: RulesSpec) -> list[str]:
+        members = [spec.jury.chair, spec.jury.secretary, *spec.jury.members]
+        names = {m.name for m in members}
+        found = [f"«{n}» нет в составе жюри" for n in self.absent if n not in names]
+        present = len(members) - len(set(self.absent) & names)
+        if present * 2 <= len(members):
+            found.append(f"присутствует {present} из {len(members)}: нет кворума")
+        if self.against < 0 or self.abstained < 0 or self.against + self.abstained > present:
+            found.append("голосов «против» и «воздержались» больше, чем присутствующих")
+        elif self.against + self.abstained >= present - self.against - self.abstained:
+            found.append("решение не принято: «за» не большинство присутствующих")
+        return found
 
 
 def results_order_context(tx: Tx, contest: Contest, spec: RulesSpec, apps: list[Application],
@@ -224,6 +252,13 @@ def mail_status_expiry(tx: Tx, entry: StatusEntry) -> bool:
                         object_kind="status", object_id=entry.id)
         sent = True
     return sent
+
+
+def _accusative_short(full_name: str) -> str:
+    """«Верзунова Ольга Александровна» → «Верзунову О.А.» (after «СЛУШАЛИ:»)."""
+    last, first, middle = [*full_name.split(), "", "", ""][:3]
+    surname = decline_fio(last, first, middle)["accusative"].split()[0]
+    return f"{surname} {first[:1]}.{middle[:1] + '.' if middle else ''}"
 
 
 def _award_row(tx: Tx, app: Application) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from adapters.clock import moscow_date
@@ -116,8 +117,15 @@ def _register(tx: Tx, contest: Contest, spec: RulesSpec, person: Person, form: A
         contact_email=form.contact_email.lower(), contact_phone=form.contact_phone,
         consent_text=CONSENT_TEXT, consent_at=tx.now, submitted_at=submitted_at, source=source,
         created_at=tx.now, updated_at=tx.now)
-    tx.session.add(app)
-    tx.session.flush()
+    try:
+        with tx.session.begin_nested():  # two submissions at once: the second one is told why
+            tx.session.add(app)
+            tx.session.flush()
+    except IntegrityError as err:
+        raise DomainError("Заявка не принята: от этой организации уже подана заявка",
+                          obj=contest, audit={**refusal_audit(CM, contest, "apply", actor, ""),
+                                              "details": {"organisation_id": app.organisation_id,
+                                                          "source": source}}) from err
     with transition(tx, AM, app, "submit", actor=actor) as step:
         step.details.update(number=app.number, source=source)
         store_files(tx, app, spec, files, 1, step)

@@ -76,10 +76,18 @@ def record_vote(rt: Runtime, contest_id: int, application_id: int, votes: int, *
                      actor=actor, details={"application": app.number, "votes": votes})
 
 
-def approve_results(rt: Runtime, contest_id: int, *, actor: Actor) -> Ranking:
-    """Fix the ranking and outcomes; the сводная ведомость and the протокол are made."""
+def approve_results(rt: Runtime, contest_id: int, *, actor: Actor,
+                    meeting: docs.Meeting = docs.Meeting()) -> Ranking:
+    """Fix the ranking and outcomes; the сводная ведомость and the протокол are made.
+
+    `meeting` says who of the jury was absent and how it voted; the protocol prints it.
+    """
     with rt.transaction() as tx:
         contest, spec = contests.get(tx, contest_id)
+        problems = meeting.problems(spec)
+        if problems:
+            raise GuardRefused("Итоги утвердить нельзя: " + "; ".join(problems), obj=contest,
+                               audit=refusal_audit(CM, contest, "approve_results", actor, ""))
         result, apps = _ranking(tx.session, contest.id)
         if result.notes and COMMISSION_VOTE in spec.tie_break and contest.state == C.DELIBERATION:
             raise GuardRefused(
@@ -104,9 +112,12 @@ def approve_results(rt: Runtime, contest_id: int, *, actor: Actor) -> Ranking:
                 "Сводная ведомость", f"Сводная ведомость: {spec.title}",
                 *docs.summary_table(spec, result, apps)), step)
             docs.render(tx, contest, "protocol", "contest_protocol.docx",
-                        docs.protocol_context(tx, contest, spec, result, apps),
+                        docs.protocol_context(tx, contest, spec, result, apps, meeting),
                         f"Протокол заседания жюри № {contest.protocol_number}.docx", step)
             step.details["notes"] = list(result.notes)
+            step.details["meeting"] = {"отсутствовали": list(meeting.absent),
+                                       "против": meeting.against,
+                                       "воздержались": meeting.abstained}
         return result
 
 

@@ -250,10 +250,12 @@ def late_report(rt: Runtime, contest_id: int):
 
 def late_by_expert(tx: Tx, contest_id: int) -> dict[int, list[Assignment]]:
     """Active assignments without a review, by expert."""
+    stmt = (select(Assignment).outerjoin(Review, Review.assignment_id == Assignment.id)
+            .where(Assignment.contest_id == contest_id, Assignment.active, Review.id.is_(None))
+            .order_by(Assignment.id))
     pending: dict[int, list[Assignment]] = {}
-    for a in _active(tx, contest_id):
-        if _review(tx, a.id) is None:
-            pending.setdefault(a.expert_id, []).append(a)
+    for a in tx.session.exec(stmt):  # one query, not one per assignment (the sweep runs it)
+        pending.setdefault(a.expert_id, []).append(a)
     return pending
 
 

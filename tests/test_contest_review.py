@@ -292,3 +292,23 @@ def test_a_status_awarded_on_29_february_ends_on_28_february(rt, reviewing, cloc
         (entry,) = s.exec(select(StatusEntry)).all()
     assert (entry.valid_from.isoformat(), entry.valid_to.isoformat()) == ("2024-02-29",
                                                                           "2027-02-27")
+
+
+def test_the_protocol_records_who_was_absent_and_how_the_jury_voted(rt, reviewing):
+    from services.contest_documents import Meeting
+
+    contest_id = reviewing["contest"]
+    _review_all(rt, reviewing, {f"ИП-{k}/2024": scores(*[11 - k] * 5) for k in range(1, 6)})
+    results.start_deliberation(rt, contest_id, actor=staff_actor(rt))
+    with pytest.raises(GuardRefused, match="нет в составе жюри"):
+        results.approve_results(rt, contest_id, actor=staff_actor(rt),
+                                meeting=Meeting(absent=("Петров П.П.",)))
+    results.approve_results(rt, contest_id, actor=staff_actor(rt),
+                            meeting=Meeting(absent=("Иванова Наталья Анатольевна",),
+                                            abstained=0))
+    with rt.session() as s:
+        doc = s.exec(select(Document).where(Document.kind == "contest_protocol")).one()
+    text = docx_text(read_bytes(rt, doc))
+    present = text.split("Присутствовали")[1].split("ПОВЕСТКА")[0]
+    assert "(2 чел.)" in present and "Иванова" not in present
+    assert "СЛУШАЛИ: Верзунову О.А., председателя жюри" in text
