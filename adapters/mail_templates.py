@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from adapters.russian import date_long, date_short, plural
+from adapters.russian import date_long, date_short, plural, points, short_title, years
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,10 @@ class MailTemplates:
             env.filters["date_long"] = date_long
             env.filters["date_short"] = date_short
             env.filters["plural"] = plural  # {{ n | plural("заявка", "заявки", "заявок") }}
+            env.filters["years"] = years  # {{ 3 | years }} → «3 года»
+            env.filters["points"] = points  # {{ 51.5 | points }} → «51,5 балла»
+            # {{ contest.title | short_title }} → «Инновационный поиск 2024», for «конкурс «…»»
+            env.filters["short_title"] = short_title
 
     def render(self, name: str, context: dict) -> RenderedMail:
         subject = self._text.get_template(f"{name}.subject").render(context)

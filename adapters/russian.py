@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -62,6 +63,43 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
         return few
     return many
+
+
+def years(n: int) -> str:
+    """«1 год», «3 года», «5 лет»: a term in years, as in «сроком на 3 года»."""
+    return f"{n} {plural(n, 'год', 'года', 'лет')}"
+
+
+def _number(value) -> str:
+    """10, 10.0, Decimal("10.00") → «10»; 51.5 → «51,5»: a number as people write it."""
+    return format(Decimal(str(value)).normalize(), "f").replace(".", ",")
+
+
+def points(value) -> str:
+    """«1 балл», «2 балла», «60 баллов», «51,5 балла» (a fraction takes «балла»)."""
+    text = _number(value)
+    if "," in text:
+        return f"{text} балла"
+    return f"{text} {plural(int(text), 'балл', 'балла', 'баллов')}"
+
+
+def points_genitive(value) -> str:
+    """After «не менее», «более», «из»: «1 балла», «2 баллов», «60 баллов», «51,5 балла»."""
+    text = _number(value)
+    if "," in text:
+        return f"{text} балла"
+    return f"{text} {plural(int(text), 'балла', 'баллов', 'баллов')}"
+
+
+def short_title(title: str) -> str:
+    """«Муниципальный … конкурс «Инновационный поиск 2024»» → «Инновационный поиск 2024».
+
+    Documents and letters say «конкурс «…»» themselves; the full title would read
+    «конкурс «Муниципальный … конкурс «…»»». A title without quotes is kept as it is.
+    """
+    title = title.strip()
+    start = title.find("«")
+    return title[start + 1:-1].strip() if start >= 0 and title.endswith("»") else title
 
 
 def file_size(n: int) -> str:

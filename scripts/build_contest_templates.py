@@ -1005,8 +1005,10 @@ def build_results_order(path: Path) -> None:
     _p(doc, "{%p endif %}")
     _p(doc, "4. Вручить сертификаты участника остальным участникам Конкурса.", before=12)
     _p(doc, "{%p if contest.reporting_obligations %}")
+    # The obligations are noun phrases («ежегодный отчёт …», «участие в …») or infinitives
+    # («представлять …»): after «выполнять следующие обязательства:» both read correctly.
     _p(doc, "5. Организациям, которым присвоен статус «{{ contest.status_awarded }}», "
-       "в течение срока его действия:")
+       "в течение срока его действия выполнять следующие обязательства:")
     _items(doc, "5", "contest.reporting_obligations")
     _p(doc, "{%p endif %}")
     _p(doc, "{{ 6 if contest.reporting_obligations else 5 }}. " + CONTROL)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from adapters.russian import date_long, file_size, initials_name
+from adapters.russian import (
+    date_long,
+    file_size,
+    initials_name,
+    plural,
+    points,
+    points_genitive,
+    short_title,
+)
 from models import Contest, Person
 from services import org as orgs
 from services.actors import Actor
@@ -39,13 +47,6 @@ def common(tx: Tx, contest: Contest, spec: RulesSpec) -> dict:
     }
 
 
-def short_title(title: str) -> str:
-    """«Муниципальный … конкурс «Инновационный поиск 2024»» → «Инновационный поиск 2024»: the
-    templates say «конкурса «…»» themselves."""
-    start = title.find("«")
-    return title[start + 1:-1] if start >= 0 and title.endswith("»") else title
-
-
 def person_card(name: str, position: str) -> dict:
     parts = name.split()
     last, first, middle = [*parts, "", "", ""][:3]
@@ -79,7 +80,6 @@ def regulations_context(tx: Tx, contest: Contest, spec: RulesSpec) -> dict:
     if spec.conflicts.same_municipality:
         conflicts.insert(1, "эксперт работает в том же муниципальном образовании, "
                             "что и организация-заявитель")
-    share = round(spec.spread_flag_share * 100)
     return {
         **common(tx, contest, spec),
         "order": order_card(contest),
@@ -92,10 +92,7 @@ def regulations_context(tx: Tx, contest: Contest, spec: RulesSpec) -> dict:
             "criteria": criteria,
             "experts_per_application": spec.experts_per_application,
             "conflict_texts": conflicts,
-            "spread_text": (f"Если итоговые баллы экспертов по одной заявке расходятся более "
-                            f"чем на {share} % максимально возможной суммы "
-                            f"({plain(spec.max_total)} балла), заявка отмечается для "
-                            "рассмотрения жюри."),
+            "spread_text": spread_text(spec),
             "tie_break_texts": tie_break_texts(spec),
             "winners_text": winners_text(spec),
             "jury": jury(spec),
@@ -114,6 +111,14 @@ def order_context(tx: Tx, contest: Contest, spec: RulesSpec, actor: Actor) -> di
     }
 
 
+def spread_text(spec: RulesSpec) -> str:
+    """«… более чем на 30 % максимально возможной суммы (60 баллов), …»"""
+    share = round(spec.spread_flag_share * 100)
+    return (f"Если итоговые баллы экспертов по одной заявке расходятся более чем на {share} % "
+            f"максимально возможной суммы ({points(spec.max_total)}), заявка отмечается для "
+            "рассмотрения жюри.")
+
+
 def tie_break_texts(spec: RulesSpec) -> list[str]:
     texts = []
     for code in spec.tie_break:
@@ -125,20 +130,33 @@ def tie_break_texts(spec: RulesSpec) -> list[str]:
 
 
 def winners_text(spec: RulesSpec) -> str:
-    def rule(award, word: str) -> str:
-        parts = []
-        if award.top:
-            parts.append(f"занявшие {'1' if award.top == 1 else f'1–{award.top}'} "
-                         f"{'место' if award.top == 1 else 'места'} рейтинга")
-        if award.min_total is not None:
-            parts.append(f"набравшие не менее {plain(award.min_total)} баллов")
-        return f"{word} признаются заявки, " + " и ".join(parts) + "."
-
-    text = rule(spec.winners, "Победителями Конкурса")
+    """Who wins and who becomes a laureate, in whole sentences, for the Положение."""
+    parts = []
+    if spec.winners.top:
+        top = spec.winners.top
+        parts.append(f"занявшие {'1 место' if top == 1 else f'1–{top} места'} рейтинга")
+    if spec.winners.min_total is not None:
+        parts.append(f"набравшие не менее {points_genitive(spec.winners.min_total)}")
+    text = "Победителями Конкурса признаются заявки, " + " и ".join(parts) + "."
     if spec.laureates.given:
-        text += (" Лауреатами признаются следующие за победителями "
-                 f"{spec.laureates.top or ''} заявки рейтинга.").replace("  ", " ")
+        text += " " + _laureates_sentence(spec.laureates.top, spec.laureates.min_total)
     return text + f" Победителям присваивается статус «{spec.status_awarded}»."
+
+
+def _laureates_sentence(top: int | None, min_total) -> str:
+    """«Лауреатом признаётся следующая за победителями заявка рейтинга.», «Лауреатами
+    признаются следующие за победителями 5 заявок рейтинга, набравшие не менее 30 баллов.»"""
+    if top == 1:
+        text = "Лауреатом признаётся следующая за победителями заявка рейтинга"
+    elif top:
+        text = (f"Лауреатами признаются следующие за победителями {top} "
+                f"{plural(top, 'заявка', 'заявки', 'заявок')} рейтинга")
+    else:
+        text = "Лауреатами признаются следующие за победителями заявки рейтинга"
+    if min_total is not None:
+        participle = "набравшая" if top == 1 else "набравшие"
+        text += f", {participle} не менее {points_genitive(min_total)}"
+    return text + "."
 
 
 def _accusative(person: Person | None) -> str | None:

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from adapters.clock import add_years
 from adapters.declension import decline_fio
-from adapters.russian import date_long, plural
+from adapters.russian import date_long, points
 from models import (
     Application,
     ApplicationState as A,
@@ -92,14 +92,6 @@ def _rows(tx: Tx, spec: RulesSpec, result: Ranking, apps: dict[int, Application]
                      "total": plain(r.total), "flagged": r.flagged,
                      "outcome": OUTCOME_LABELS[r.outcome]})
     return rows
-
-
-def points(total) -> str:
-    """«48 баллов», «51,5 балла»: a fractional number takes «балла»."""
-    text = plain(total)
-    if "," in text:
-        return f"{text} балла"
-    return f"{text} {plural(int(text), 'балл', 'балла', 'баллов')}"
 
 
 def _tie_notes(result: Ranking, apps: dict[int, Application]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -14,7 +15,11 @@ from adapters.russian import (
     initials_name,
     local_date,
     plural,
+    points,
+    points_genitive,
+    short_title,
     signature_line,
+    years,
 )
 
 
@@ -58,6 +63,37 @@ def test_acting_and_plural():
         "года",
         "лет",
     ]
+
+
+def test_years():
+    assert [years(n) for n in (1, 2, 3, 4, 5, 11, 14, 21, 22, 25)] == [
+        "1 год", "2 года", "3 года", "4 года", "5 лет", "11 лет", "14 лет", "21 год", "22 года",
+        "25 лет",
+    ]
+
+
+def test_points():
+    # «60 баллов», «51,5 балла»: a fraction takes «балла»; Decimal("60.00") prints «60».
+    assert [points(v) for v in (1, 2, 5, 11, 21, 24, Decimal("60.00"), 51.5,
+                                Decimal("0.5"))] == [
+        "1 балл", "2 балла", "5 баллов", "11 баллов", "21 балл", "24 балла", "60 баллов",
+        "51,5 балла", "0,5 балла",
+    ]
+    # After «не менее»: the genitive, «не менее 21 балла», «не менее 22 баллов».
+    assert [points_genitive(v) for v in (1, 2, 5, 11, 21, 22, Decimal("40.00"), 42.5)] == [
+        "1 балла", "2 баллов", "5 баллов", "11 баллов", "21 балла", "22 баллов", "40 баллов",
+        "42,5 балла",
+    ]
+
+
+def test_short_title():
+    assert short_title("Муниципальный образовательный конкурс «Инновационный поиск 2024»") == (
+        "Инновационный поиск 2024"
+    )
+    assert short_title("Межмуниципальный конкурс «Лидер межмуниципального взаимодействия 2024»"
+                       ) == "Лидер межмуниципального взаимодействия 2024"
+    assert short_title("«Педагог года»") == "Педагог года"
+    assert short_title("Педагог года") == "Педагог года"
 
 
 def test_decline_female():
