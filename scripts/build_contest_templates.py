@@ -798,7 +798,7 @@ def build_regulations(path: Path) -> None:
     _p(doc, "{%p if contest.reporting_obligations %}")
     _p(doc, "9. Обязательства победителей", h)
     _p(doc, "9.1. Организация, которой присвоен статус «{{ contest.status_awarded }}», в течение "
-       "срока его действия обязуется:")
+       "срока его действия выполняет следующие обязательства:")
     _items(doc, "9.1", "contest.reporting_obligations")
     _p(doc, "{%p endif %}")
     _save(doc, path)
