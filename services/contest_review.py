@@ -141,7 +141,7 @@ def review_view(rt: Runtime, token: str) -> dict:
                 "criteria": [{"code": c.code, "name": c.name, "description": c.description,
                               "max_score": float(c.max_score)} for c in spec.criteria],
                 "scores": review.scores if review else {},
-                "revision": review.revision if review else 0,
+                "revision": review.revision if review else None,
                 "comment": review.comment if review else "",
                 "can_review": contest.state == C.REVIEWING}
 

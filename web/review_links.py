@@ -16,14 +16,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import select
 from starlette.concurrency import run_in_threadpool
 
-from models import Application, Assignment, Contest, ContestState, Review
 from services import contest_review
 from services.contest_review import PURPOSE_REVIEW
 from services.errors import DomainError, LinkRefused, NotFound
-from services.links import audit_refused_request, read_token
+from services.links import audit_refused_request
 from services.runtime import Runtime
 from web.app import error_response, get_rt, status_for, templates
 
@@ -40,12 +38,8 @@ CLOSED = 409
 
 
 def review_view(rt: Runtime, token: str) -> dict:
-    """The expert's view, with the revision of their own review (None before the first)."""
-    view = {**contest_review.review_view(rt, token), "purpose": PURPOSE_REVIEW}
-    with rt.session() as s:
-        own = s.exec(select(Review).where(Review.assignment_id == view["assignment_id"])).first()
-        view["revision"] = own.revision if own else None
-    return view
+    """The expert's view (revision None before their first review)."""
+    return {**contest_review.review_view(rt, token), "purpose": PURPOSE_REVIEW}
 
 
 def score_text(value: Any) -> str:
@@ -70,21 +64,9 @@ templates.env.filters["score_text"] = score_text
 templates.env.filters["score_value"] = score_value
 
 
-def _closed(rt: Runtime, token: str) -> bool:
-    """Whether the review stage of the link's contest is over (read only, nothing audited)."""
-    try:
-        claims = read_token(rt, token, purpose=PURPOSE_REVIEW)
-    except LinkRefused:
-        return False
-    with rt.session() as s:
-        assignment = s.get(Assignment, claims.object_id)
-        app = s.get(Application, assignment.application_id) if assignment else None
-        contest = s.get(Contest, app.contest_id) if app else None
-        return contest is not None and contest.state != ContestState.REVIEWING
-
-
 def _status(rt: Runtime, token: str, err: DomainError) -> int:
-    return CLOSED if _closed(rt, token) else status_for(err)
+    # The service refuses a closed review as a state conflict (IllegalTransition → 409).
+    return status_for(err)
 
 
 # ---- the page ----------------------------------------------------------------------------------
