@@ -44,3 +44,8 @@ def list_applications(rt: Runtime, contest_id: int,
                  "note": a.return_reasons if a.state == ApplicationState.RETURNED
                  else a.reject_reason}
                 for a, o in s.exec(stmt)]
+
+
+def application_number(rt: Runtime, application_id: int) -> str:
+    with rt.session() as s:
+        return s.get(Application, application_id).number

@@ -19,9 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from adapters.russian import file_size
-from models import Application
-from services import contest_intake, contest_screening, contests
-from services.contest_forms import CONSENT_TEXT, LABELS, ApplicationForm
+from services import contest_intake, contest_queries, contest_screening, contests
+from services.contest_forms import LABELS, ApplicationForm
 from services.contest_intake import PURPOSE_APPLICATION
 from services.errors import DomainError, LinkRefused, NotFound, UploadTooLarge
 from services.links import audit_refused_request
@@ -50,21 +49,7 @@ def apply_view(rt: Runtime, token: str) -> dict:
 
 def application_view(rt: Runtime, token: str) -> dict:
     """The applicant's view of their application, with what the resubmit form needs."""
-    view = {**contest_screening.application_view(rt, token), "purpose": PURPOSE_APPLICATION}
-    if "allowed" not in view:  # the service does not say it (yet): the contest's rules do
-        view.update(_upload_rules(rt, view["application_id"]))
-    view.setdefault("consent_text", CONSENT_TEXT)
-    return view
-
-
-def _upload_rules(rt: Runtime, application_id: int) -> dict:
-    with rt.transaction() as tx:
-        app = tx.session.get(Application, application_id)
-        _, spec = contests.get(tx, app.contest_id)
-        rules = spec.application
-        return {"allowed": ", ".join(rules.allowed_extensions),
-                "max_file": file_size(rules.max_file_mb * 1048576),
-                "max_files": rules.max_files}
+    return {**contest_screening.application_view(rt, token), "purpose": PURPOSE_APPLICATION}
 
 
 def accept_attr(allowed: str) -> str:
@@ -83,8 +68,7 @@ templates.env.filters["accept_attr"] = accept_attr
 
 def _apply(rt: Runtime, token: str, form: ApplicationForm, files, source: str) -> dict:
     app_id = contest_intake.apply(rt, token, form, files, source=source)
-    with rt.session() as s:
-        return {"application_id": app_id, "number": s.get(Application, app_id).number}
+    return {"application_id": app_id, "number": contest_queries.application_number(rt, app_id)}
 
 
 def _resubmit(rt: Runtime, token: str, form: ApplicationForm, files, source: str) -> dict:
