@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import typer
 
-from cli import agreement, audit, contest, contest_stages, mail, partner, person, system
+from cli import (
+    agreement,
+    audit,
+    contest,
+    contest_stages,
+    mail,
+    partner,
+    person,
+    system,
+    webinar,
+)
 
 app = typer.Typer(help="imc-flows: процессы инновационной площадки МКУ ИМЦ Выселковский район",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
 app.add_typer(agreement.app, name="agreement")
 app.add_typer(partner.app, name="partner")
 app.add_typer(contest.app, name="contest")
+app.add_typer(webinar.app, name="webinar")
 app.add_typer(mail.app, name="mail")
 app.add_typer(system.db_app, name="db")
 app.add_typer(person.app, name="person")

@@ -20,6 +20,16 @@ from models.event import EventRecord
 from models.org import Organisation, OrgKind, Person, PersonRole
 from models.outbox import MailStatus, OutboxEmail
 from models.registry import LinkUse, RegistryCounter
+from models.webinar import (
+    CertificateRule,
+    CycleState,
+    Registration,
+    RegistrationState,
+    Segment,
+    SessionState,
+    WebinarCycle,
+    WebinarSession,
+)
 
 __all__ = [
     "ActorKind",
@@ -29,11 +39,13 @@ __all__ = [
     "ApplicationState",
     "Assignment",
     "AuditEntry",
+    "CertificateRule",
     "CommissionVote",
     "Contest",
     "ContestExpert",
     "ContestRules",
     "ContestState",
+    "CycleState",
     "Document",
     "EventRecord",
     "ExpertConflict",
@@ -45,8 +57,14 @@ __all__ = [
     "Outcome",
     "Person",
     "PersonRole",
+    "Registration",
+    "RegistrationState",
     "RegistryCounter",
     "Review",
+    "Segment",
+    "SessionState",
     "SignedVia",
     "StatusEntry",
+    "WebinarCycle",
+    "WebinarSession",
 ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from models.agreement_machine import agreement_machine
 from models.contest_machine import application_machine, contest_machine
 from models.fsm import Machine
+from models.webinar_machine import cycle_machine, registration_machine, session_machine
 
 MACHINES: dict[str, Machine] = {m.process: m for m in (
-    agreement_machine, contest_machine, application_machine)}
+    agreement_machine, contest_machine, application_machine, cycle_machine, session_machine,
+    registration_machine)}
 
 # Audited happenings that are not transitions of a machine.
 EVENT_LABELS = {
@@ -20,6 +22,7 @@ EVENT_LABELS = {
     "load": "загрузка положения",
     "retry": "повторная отправка письма",
     "apply": "подача заявки",
+    "plan": "загрузка плана цикла вебинаров",
 }
 
 

@@ -104,7 +104,9 @@ def transition(
     tx.events.append(record)
 
 
-_NOUNS = {"agreement": "договор", "contest": "конкурс", "application": "заявка"}
+_NOUNS = {"agreement": "договор", "contest": "конкурс", "application": "заявка",
+          "webinar_cycle": "цикл вебинаров", "webinar_session": "вебинар",
+          "webinar_registration": "регистрация"}
 
 
 def _noun(machine: Machine) -> str:

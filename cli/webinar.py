@@ -1,0 +1,66 @@
+"""`imc webinar …`: webinar cycles from their YAML plan, their sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from cli.common import BY_OPTION, actor, console, friendly, rt
+from services import webinar_plan, webinar_queries
+
+app = typer.Typer(help="Циклы методических вебинаров: план, вебинары", no_args_is_help=True)
+
+
+@app.command("plan")
+@friendly
+def plan(file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                     help="План цикла, YAML (образец: data/samples/"
+                                          "webinars-autumn-2024.yaml)"),
+         by: Optional[str] = BY_OPTION):
+    """Создать цикл вебинаров по плану: весь файл или ничего."""
+    r = rt()
+    cycle_id = webinar_plan.load_plan(r, file, actor=actor(r, by))
+    view = webinar_queries.cycle_view(r, cycle_id)
+    console.print(f"Цикл №{cycle_id} «{view['title']}» создан (подготовка); "
+                  f"вебинаров: {len(view['sessions'])}")
+    _sessions(view)
+
+
+@app.command("list")
+@friendly
+def list_():
+    """Циклы вебинаров."""
+    table = Table("№", "Цикл", "Год", "Вебинаров", "Первый (МСК)", "Состояние",
+                  title="Циклы вебинаров")
+    for row in webinar_queries.list_cycles(rt()):
+        table.add_row(str(row["id"]), row["title"], str(row["year"]), str(row["sessions"]),
+                      row["first"], row["state"])
+    console.print(table)
+
+
+@app.command("show")
+@friendly
+def show(cycle_id: int = typer.Argument(..., help="Номер цикла, см. imc webinar list")):
+    """Цикл: цель, правило сертификатов и вебинары (время московское)."""
+    view = webinar_queries.cycle_view(rt(), cycle_id)
+    console.print(f"[bold]{view['title']}[/] — цикл №{view['id']}, {view['year']} год, "
+                  f"{view['state']}")
+    if view["goal"]:
+        console.print(f"Цель: {view['goal']}")
+    console.print(f"Сертификаты: {view['certificates']}")
+    if view["partners_in_parallel"]:
+        console.print("Сетевые партнёры приглашаются на каждый вебинар параллельно")
+    _sessions(view)
+
+
+def _sessions(view: dict) -> None:
+    table = Table("№", "Вебинар", "Тема", "Ведущий", "Аудитория", "Начало (МСК)", "Мин.",
+                  "Мест", "Записано", "Ссылка", "Состояние", title="Вебинары цикла")
+    for s in view["sessions"]:
+        table.add_row(str(s["position"]), str(s["id"]), s["topic"], s["speaker"], s["segment"],
+                      f"{s['start']}–{s['end']}", str(s["duration"]), str(s["capacity"]),
+                      str(s["registered"]), s["link"], s["state"])
+    console.print(table)
