@@ -14,9 +14,10 @@ from models import ContestRules
 from services.actors import Actor
 from services.audit import record_event
 from services.contest_rules_checks import COMMISSION_VOTE, cross_problems
-from services.contest_rules_messages import line_of, problem_of, syntax_problem
+from services.contest_rules_messages import problem_of
 from services.contest_rules_spec import Criterion, RulesSpec
-from services.errors import ImportRefused, NotFound, Problem
+from services.errors import ImportRefused, Problem
+from services.yaml_files import line_of, load_mapping, read_source, refuse_if_any
 
 __all__ = ["COMMISSION_VOTE", "Criterion", "RulesSpec", "all_rules", "latest_rules", "load_rules",
            "parse_rules", "rules_by_id", "rules_version", "spec_of"]
@@ -28,25 +29,16 @@ LinePath = tuple[str | int, ...]
 
 def parse_rules(text: str, source_name: str = "положение") -> RulesSpec:
     """YAML text → RulesSpec; every problem at once in one ImportRefused, with YAML lines."""
+    doc = load_mapping(text, source_name, what=WHAT)
+    problems = list(doc.problems)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise ImportRefused(problems=[syntax_problem(err)], what=WHAT) from err
-    if not isinstance(data, dict):
-        what = "файл пуст" if data is None else "ожидается набор полей «ключ: значение»"
-        raise ImportRefused(problems=[Problem(None, f"{source_name}: {what}")], what=WHAT)
-    lines: dict[LinePath, int] = {}
-    problems = _walk(root, (), lines)
-    try:
-        spec = RulesSpec.model_validate(data, context={"cross_checked": True})
+        spec = RulesSpec.model_validate(doc.data, context={"cross_checked": True})
     except ValidationError as err:
         spec = None
-        problems += [problem_of(e, data, lines) for e in err.errors()]
-    problems += [Problem(line_of(lines, path), message) for path, message in cross_problems(data)]
-    if problems or spec is None:
-        unique = list(dict.fromkeys(problems))
-        raise ImportRefused(problems=sorted(unique, key=_order), what=WHAT)
+        problems += [problem_of(e, doc.data, doc.lines) for e in err.errors()]
+    problems += [Problem(line_of(doc.lines, path), message)
+                 for path, message in cross_problems(doc.data)]
+    refuse_if_any(problems, what=WHAT)
     return spec
 
 
@@ -122,18 +114,7 @@ def _first(rt, stmt, session: Session | None) -> ContestRules | None:
 
 
 def _read(path_or_text: str | Path) -> tuple[str, str]:
-    """(text, name to show): a Path or a one-line string naming a file, else YAML text itself."""
-    if isinstance(path_or_text, str) and ("\n" in path_or_text or not path_or_text.strip()
-                                          or not path_or_text.endswith((".yaml", ".yml"))):
-        return path_or_text, "текст положения"
-    path = Path(path_or_text)
-    if not path.is_file():
-        raise NotFound(f"Файл положения «{path}» не найден")
-    try:
-        return path.read_bytes().decode("utf-8-sig"), path.name
-    except UnicodeDecodeError as err:
-        raise ImportRefused(problems=[Problem(None, f"«{path.name}» не в кодировке UTF-8: "
-                                                    "сохраните файл в UTF-8")], what=WHAT) from err
+    return read_source(path_or_text, what=WHAT, noun="положения")
 
 
 def _refusal_audit(session: Session, text: str, source_name: str, actor: Actor,
@@ -152,28 +133,3 @@ def _refusal_audit(session: Session, text: str, source_name: str, actor: Actor,
             "actor": actor, "details": {"code": code if isinstance(code, str) else "",
                                         "source": source_name,
                                         "problems": [str(p) for p in err.problems]}}
-
-
-def _walk(node, path: LinePath, lines: dict[LinePath, int]) -> list[Problem]:
-    """Record the line of every key and item; report keys given twice (YAML keeps the last)."""
-    problems: list[Problem] = []
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key, line = key_node.value, key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(Problem(line, f"поле «{key}» указано дважды (уже было в строке "
-                                              f"{seen[key]}): оставьте одно"))
-            seen[key] = line
-            lines[(*path, key)] = line
-            problems += _walk(value_node, (*path, key), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            lines[(*path, i)] = item.start_mark.line + 1
-            problems += _walk(item, (*path, i), lines)
-    return problems
-
-
-def _order(p: Problem) -> tuple[bool, int]:
-    return p.line is None, p.line or 0

@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
@@ -32,15 +31,21 @@ from adapters.clock import MOSCOW
 from models.webinar import CertificateRule, Segment, WebinarCycle, WebinarSession
 from models.webinar_machine import cycle_machine, session_machine
 from services.actors import Actor
-from services.contest_rules_messages import TYPES, line_of, syntax_problem
-from services.errors import ImportRefused, NotFound, Problem
+from services.errors import Problem
 from services.transitions import transition
 from services.webinar_plan_spec import PlanSpec, SessionSpec, parse_start
+from services.yaml_files import (
+    LinePath,
+    line_of,
+    load_mapping,
+    pydantic_problem,
+    read_source,
+    refuse_if_any,
+)
 
 __all__ = ["PlanSpec", "SessionSpec", "default_segment", "load_plan", "parse_plan"]
 
 WHAT = "план цикла вебинаров"
-LinePath = tuple[str | int, ...]
 
 FIELDS = {
     "title": "название цикла", "goal": "цель", "year": "год", "certificate": "сертификаты",
@@ -69,25 +74,15 @@ def parse_plan(text: str, source_name: str = "план", *, now: datetime | None
 
     `now` (the injected clock) refuses sessions that start before it.
     """
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise ImportRefused(problems=[syntax_problem(err)], what=WHAT) from err
-    if not isinstance(data, dict):
-        what = "файл пуст" if data is None else "ожидается набор полей «ключ: значение»"
-        raise ImportRefused(problems=[Problem(None, f"{source_name}: {what}")], what=WHAT)
-    lines: dict[LinePath, int] = {}
-    problems = _walk(root, (), lines)
+    doc = load_mapping(text, source_name, what=WHAT)
+    problems = list(doc.problems)
     spec: PlanSpec | None = None
     try:
-        spec = PlanSpec.model_validate(data)
+        spec = PlanSpec.model_validate(doc.data)
     except ValidationError as err:
-        problems += [_problem_of(e, data, lines) for e in err.errors()]
-    problems += [Problem(line_of(lines, path), msg) for path, msg in _cross(data, now)]
-    if problems or spec is None:
-        unique = list(dict.fromkeys(problems))
-        raise ImportRefused(problems=sorted(unique, key=_order), what=WHAT)
+        problems += [_problem_of(e, doc.data, doc.lines) for e in err.errors()]
+    problems += [Problem(line_of(doc.lines, path), msg) for path, msg in _cross(doc.data, now)]
+    refuse_if_any(problems, what=WHAT)
     return _with_segments(spec)
 
 
@@ -175,19 +170,8 @@ def _cross(data: dict, now: datetime | None) -> list[tuple[LinePath, str]]:
 
 
 def _problem_of(error: dict, data: dict, lines: dict[LinePath, int]) -> Problem:
-    loc = tuple(error["loc"])
-    last = next((k for k in reversed(loc) if isinstance(k, str)), "")
-    kind = error["type"]
-    ctx = {**(error.get("ctx") or {}), "input": _show(error.get("input")),
-           "field": FIELDS.get(last, last), "key": last}
-    if kind.startswith("ru_"):
-        message = error["msg"]
-    else:
-        template = (SPECIAL.get((last, kind)) or TYPES.get(kind)
-                    or "недопустимое значение «{input}»")
-        message = template.format_map(_Safe(ctx))
-    where = _field_label(loc[:-1] if kind == "missing" else loc, data)
-    return Problem(line_of(lines, loc), f"{where}: {message}" if where else message)
+    return pydantic_problem(error, data, lines, special=SPECIAL, place=_field_label,
+                            field_name=lambda last, _loc: FIELDS.get(last, last))
 
 
 def _field_label(loc: LinePath, data: Any) -> str:
@@ -220,50 +204,4 @@ def _moment(value: datetime) -> str:
 
 
 def _read(text_or_path: str | Path) -> tuple[str, str]:
-    """(text, name to show): a Path or a one-line string naming a .yaml file, else YAML text."""
-    if isinstance(text_or_path, str) and ("\n" in text_or_path or not text_or_path.strip()
-                                          or not text_or_path.endswith((".yaml", ".yml"))):
-        return text_or_path, "текст плана"
-    path = Path(text_or_path)
-    if not path.is_file():
-        raise NotFound(f"Файл плана «{path}» не найден")
-    try:
-        return path.read_bytes().decode("utf-8-sig"), path.name
-    except UnicodeDecodeError as err:
-        raise ImportRefused(problems=[Problem(None, f"«{path.name}» не в кодировке UTF-8: "
-                                                    "сохраните файл в UTF-8")], what=WHAT) from err
-
-
-def _walk(node, path: LinePath, lines: dict[LinePath, int]) -> list[Problem]:
-    """Record the line of every key and item; report keys given twice (YAML keeps the last)."""
-    problems: list[Problem] = []
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key, line = key_node.value, key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(Problem(line, f"поле «{key}» указано дважды (уже было в строке "
-                                              f"{seen[key]}): оставьте одно"))
-            seen[key] = line
-            lines[(*path, key)] = line
-            problems += _walk(value_node, (*path, key), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            lines[(*path, i)] = item.start_mark.line + 1
-            problems += _walk(item, (*path, i), lines)
-    return problems
-
-
-def _order(p: Problem) -> tuple[bool, int]:
-    return p.line is None, p.line or 0
-
-
-def _show(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-class _Safe(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+    return read_source(text_or_path, what=WHAT, noun="плана")
