@@ -31,7 +31,6 @@ Rt = Annotated[Runtime, Depends(get_rt)]
 PAGE_REVIEW = "contest_review.html"
 SCORE_PREFIX = "score_"  # the form's field per criterion: score_<code>
 MAX_FORM_FIELDS = 50  # a handful of criteria and a comment; anything far beyond is not ours
-CLOSED = 409
 
 
 # ---- view (registered in web.links.VIEWS) ----------------------------------------------------
@@ -64,11 +63,6 @@ templates.env.filters["score_text"] = score_text
 templates.env.filters["score_value"] = score_value
 
 
-def _status(rt: Runtime, token: str, err: DomainError) -> int:
-    # The service refuses a closed review as a state conflict (IllegalTransition → 409).
-    return status_for(err)
-
-
 # ---- the page ----------------------------------------------------------------------------------
 
 
@@ -85,12 +79,11 @@ async def review_page(request: Request, token: str, rt: Rt) -> Response:
         raise  # the link itself is refused: the error page says why
     except DomainError as err:
         view = await run_in_threadpool(review_view, rt, token)
-        status = CLOSED if not view["can_review"] else status_for(err)
         return templates.TemplateResponse(
             request, PAGE_REVIEW,
             {"view": view, "token": token, "values": scores, "comment": comment,
              "error": err.message},
-            status_code=status)
+            status_code=status_for(err))  # a closed review is a state conflict: 409
     return RedirectResponse(f"/l/{token}/done?action=review", status_code=303)
 
 
@@ -135,6 +128,5 @@ async def api_review(request: Request, rt: Runtime, token: str) -> Response | di
     except (LinkRefused, NotFound):
         raise
     except DomainError as err:
-        status = await run_in_threadpool(_status, rt, token, err)
-        return error_response(request, status, err.message)
+        return error_response(request, status_for(err), err.message)
     return {"revision": revision}
