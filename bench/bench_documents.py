@@ -15,6 +15,7 @@ from docxtpl import DocxTemplate
 
 from adapters.docx_render import DocxRenderer, docx_text, make_environment
 from adapters.russian import date_long
+from scripts.build_docx_templates import EXAMPLE_CONTEXT
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "docx"
 NAME = "agreement.docx"
@@ -56,22 +57,7 @@ def make_context(i: int) -> dict:
         "inn": None if i % 5 == 0 else f"23{i:08d}",
         "ogrn": None if i % 5 == 0 else f"10223{i:08d}",
     }
-    centre = {
-        "full_name": "Муниципальное казенное учреждение информационно-методический центр "
-        "Выселковский район",
-        "short_name": "МКУ ИМЦ Выселковский район",
-        "legal_address": "Краснодарский край, ст. Выселки, ул. Ленина, 37",
-        "phone": "8 (86157) 70-0-32",
-        "email": "imc@example.org",
-        "head_position": "Директор",
-        "head_position_genitive": "директора",
-        "head_fio_genitive": "Верзуновой Ольги Александровны",
-        "head_acting": "действующей",
-        "basis_genitive": "Устава",
-        "head_signature": "О.А. Верзунова",
-        "inn": None,
-        "ogrn": None,
-    }
+    centre = dict(EXAMPLE_CONTEXT["centre"])  # the one example centre
     agreement = {
         "number": None if draft else f"СВ-{i}/2024",
         "date_long": None if draft else date_long(starts),

@@ -20,28 +20,14 @@ from adapters.docx_render import (
     TemplateRenderError,
     docx_text,
 )
+from scripts.build_docx_templates import EXAMPLE_CONTEXT
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "docx"
 
 TRICKY_NAME = "ООО «Рога & Копыта» <филиал> \"Север\" 'Юг'"
 
 BASE_CONTEXT = {
-    "centre": {
-        "full_name": "Муниципальное казенное учреждение информационно-методический центр "
-        "Выселковский район",
-        "short_name": "МКУ ИМЦ Выселковский район",
-        "legal_address": "Краснодарский край, ст. Выселки, ул. Ленина, 37",
-        "phone": "8 (86157) 70-0-32",
-        "email": "imc@example.org",
-        "head_position": "Директор",
-        "head_position_genitive": "директора",
-        "head_fio_genitive": "Верзуновой Ольги Александровны",
-        "head_acting": "действующей",
-        "basis_genitive": "Устава",
-        "head_signature": "О.А. Верзунова",
-        "inn": None,
-        "ogrn": None,
-    },
+    "centre": copy.deepcopy(EXAMPLE_CONTEXT["centre"]),  # the one example centre
     "partner": {
         "full_name": TRICKY_NAME,
         "short_name": "ООО «Р&К»",
