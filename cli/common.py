@@ -10,7 +10,7 @@ from rich.console import Console
 
 from services.actors import Actor
 from services.errors import DomainError
-from services.org import staff_by_login
+from services.org import staff_actor
 from services.runtime import Runtime, default_runtime
 
 console = Console()
@@ -29,8 +29,7 @@ def actor(runtime: Runtime, login: str | None) -> Actor:
     if not login:
         raise DomainError(
             "Укажите, кто выполняет действие: --by ЛОГИН или переменная IMC_STAFF_LOGIN")
-    with runtime.transaction() as tx:
-        return Actor.person(staff_by_login(tx, login))
+    return staff_actor(runtime, login)
 
 
 def friendly(fn: Callable) -> Callable:

@@ -24,9 +24,8 @@ from config.settings import PROJECT_ROOT, get_settings
 from models import Agreement, Document, OutboxEmail
 from models.outbox import MAIL_STATUS_LABELS
 from services import agreement_links, agreement_timers, agreements, mail_delivery
-from services.actors import Actor
 from services.db import upgrade
-from services.org import staff_by_login
+from services.org import staff_actor
 from services.partners import import_partners
 from services.runtime import Runtime
 from services.seed import load_centre
@@ -80,9 +79,7 @@ def demo_runtime(data_dir: Path, start: datetime) -> Iterator[tuple[Runtime, Fro
 def _story(rt: Runtime, clock: FrozenClock) -> None:
     send = lambda: asyncio.run(mail_delivery.drain(rt))  # noqa: E731
     load_centre(rt)
-    with rt.transaction() as tx:
-        methodologist = Actor.person(staff_by_login(tx, "ivanova"))
-        director = Actor.person(staff_by_login(tx, "verzunova"))
+    methodologist, director = staff_actor(rt, "ivanova"), staff_actor(rt, "verzunova")
     report = import_partners(rt, SAMPLE.read_bytes(), SAMPLE.name, actor=methodologist)
     console.print(f"1. Загружены партнёры из {SAMPLE.name}: {report.created}")
     ids = [agreements.start(rt, partner_id=p, actor=methodologist) for p in report.ids[:3]]

@@ -41,14 +41,13 @@ from services import (
     mail_delivery,
     org as orgs,
 )
-from services.actors import Actor
 from services.contest_forms import ApplicationForm
 from services.contest_import import import_applications
 from services.contest_intake import apply, apply_view
 from services.contest_rules import load_rules
 from services.contest_rules_checks import plain
 from services.errors import DomainError
-from services.org import staff_by_login
+from services.org import staff_actor
 from services.partners import import_partners
 from services.runtime import Runtime
 from services.seed import load_centre
@@ -201,9 +200,7 @@ class _Story:
     def run(self) -> None:
         rt, clock = self.rt, self.clock
         load_centre(rt)
-        with rt.transaction() as tx:
-            self.staff = Actor.person(staff_by_login(tx, "ivanova"))
-            self.director = Actor.person(staff_by_login(tx, "verzunova"))
+        self.staff, self.director = staff_actor(rt, "ivanova"), staff_actor(rt, "verzunova")
         report = import_partners(rt, SCHOOLS.read_bytes(), SCHOOLS.name, actor=self.staff,
                                  kind=OrgKind.SCHOOL)
         self.schools = dict(enumerate(report.ids, start=1))

@@ -7,17 +7,15 @@ from prefect import flow, task
 from flows.mail import drain_outbox
 from flows.runtime import runtime
 from services import agreements
-from services.actors import Actor
 from services.agreements import Terms
-from services.org import staff_by_login
+from services.org import staff_actor
 
 
 @task(name="start-agreement")
 def start_task(partner_id: int, staff_login: str, subject: str | None,
                term_years: int | None) -> int:
     rt = runtime()
-    with rt.transaction() as tx:
-        actor = Actor.person(staff_by_login(tx, staff_login))
+    actor = staff_actor(rt, staff_login)
     terms = Terms(term_years=term_years, **({"subject": subject} if subject else {}))
     return agreements.start(rt, partner_id=partner_id, actor=actor, terms=terms)
 

@@ -11,13 +11,11 @@ from models import Application, Assignment, Contest, ContestState, Document
 from services import contest_results, contest_review, contests
 from services.actors import Actor
 from services.errors import NotFound
-from services.org import staff_by_login
+from services.org import staff_actor
 
 
 def _actor(staff_login: str) -> Actor:
-    rt = runtime()
-    with rt.transaction() as tx:
-        return Actor.person(staff_by_login(tx, staff_login))
+    return staff_actor(runtime(), staff_login)
 
 
 def _state(contest_id: int) -> ContestState:

@@ -92,3 +92,11 @@ def org_card(org: Organisation, head: Person) -> dict:
 def centre_card(tx: Tx) -> dict:
     return org_card(centre(tx), director(tx))
 
+
+
+def staff_actor(rt, login: str):
+    """The Actor of a staff member (or the director) named by login."""
+    from services.actors import Actor
+
+    with rt.transaction() as tx:
+        return Actor.person(staff_by_login(tx, login))
