@@ -118,10 +118,6 @@ class DocxRenderer:
         self._pool: ProcessPoolExecutor | None = None
         self._pool_workers = 0
 
-    def __reduce__(self):
-        # Only a spawned worker pickles the renderer: it rebuilds its cache from the files.
-        return (type(self), (self.templates_dir,))
-
     def render(self, name: str, context: dict) -> bytes:
         """The document as .docx bytes, through the cached fast path."""
         prepared = self._prepared(name)
