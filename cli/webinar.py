@@ -64,3 +64,14 @@ def _sessions(view: dict) -> None:
                       f"{s['start']}–{s['end']}", str(s["duration"]), str(s["capacity"]),
                       str(s["registered"]), s["link"], s["state"])
     console.print(table)
+
+
+# The commands of the later stages live beside this module, each in its own file; importing
+# them registers their commands on `app`.
+from cli import (  # noqa: E402,F401
+    webinar_attendance,
+    webinar_followup,
+    webinar_report,
+    webinar_requests,
+    webinar_schedule,
+)

@@ -30,6 +30,14 @@ from models.webinar import (
     WebinarCycle,
     WebinarSession,
 )
+from models.webinar_followup import (
+    AttendanceImport,
+    Certificate,
+    Feedback,
+    ReminderWave,
+    WebinarMaterial,
+)
+from models.webinar_request import RequestState, WebinarRequest
 
 __all__ = [
     "ActorKind",
@@ -38,7 +46,9 @@ __all__ = [
     "Application",
     "ApplicationState",
     "Assignment",
+    "AttendanceImport",
     "AuditEntry",
+    "Certificate",
     "CertificateRule",
     "CommissionVote",
     "Contest",
@@ -49,6 +59,7 @@ __all__ = [
     "Document",
     "EventRecord",
     "ExpertConflict",
+    "Feedback",
     "LinkUse",
     "MailStatus",
     "OrgKind",
@@ -60,11 +71,15 @@ __all__ = [
     "Registration",
     "RegistrationState",
     "RegistryCounter",
+    "ReminderWave",
+    "RequestState",
     "Review",
     "Segment",
     "SessionState",
     "SignedVia",
     "StatusEntry",
     "WebinarCycle",
+    "WebinarMaterial",
+    "WebinarRequest",
     "WebinarSession",
 ]

@@ -5,11 +5,16 @@ from __future__ import annotations
 from models.agreement_machine import agreement_machine
 from models.contest_machine import application_machine, contest_machine
 from models.fsm import Machine
-from models.webinar_machine import cycle_machine, registration_machine, session_machine
+from models.webinar_machine import (
+    cycle_machine,
+    registration_machine,
+    request_machine,
+    session_machine,
+)
 
 MACHINES: dict[str, Machine] = {m.process: m for m in (
     agreement_machine, contest_machine, application_machine, cycle_machine, session_machine,
-    registration_machine)}
+    registration_machine, request_machine)}
 
 # Audited happenings that are not transitions of a machine.
 EVENT_LABELS = {

@@ -21,6 +21,7 @@ class Segment(StrEnum):
     HEADS = "heads"
     DEPUTIES = "deputies"
     PARTNERS = "partners"
+    ON_REQUEST = "on_request"  # a webinar an organisation asked for: its own people
 
     @property
     def label(self) -> str:
@@ -31,6 +32,7 @@ SEGMENT_LABELS = {
     Segment.HEADS: "руководители образовательных организаций",
     Segment.DEPUTIES: "заместители руководителей",
     Segment.PARTNERS: "сетевые партнёры",
+    Segment.ON_REQUEST: "по запросу организации",
 }
 
 
@@ -80,6 +82,8 @@ class WebinarCycle(SQLModel, table=True):
     min_sessions: int | None = None  # only for certificate_rule == min_sessions
     # Network partners are invited to every session alongside its own segment (passport).
     partners_in_parallel: bool = True
+    # An attendee counts as present with at least this many minutes in the platform's export.
+    min_minutes: int = Field(default=30, sa_column_kwargs={"server_default": "30"})
     state: CycleState = Field(default=CycleState.DRAFT, sa_type=enum_type(CycleState),
                               index=True)
     source: str = ""  # the YAML plan exactly as loaded
@@ -188,6 +192,11 @@ class Registration(SQLModel, table=True):
                                      sa_type=enum_type(RegistrationState), index=True)
     source: str = Field(default="link", max_length=16)  # link | api | page | staff
     registered_at: datetime = Field(sa_type=UtcDateTime)
+    # 1, then 2… each time the person registers again after cancelling: a new round gets its
+    # own confirmation, a retried step of the same round does not.
+    round: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # The open page records the personal-data consent (152-ФЗ) given with the registration.
+    consent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     minutes_attended: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

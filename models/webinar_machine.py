@@ -17,6 +17,7 @@ from models.webinar import (
     WebinarCycle,
     WebinarSession,
 )
+from models.webinar_request import RequestState as Q, WebinarRequest
 
 
 def _reason_required(obj, ctx):
@@ -55,8 +56,9 @@ m.add("reschedule", BEFORE, S.RESCHEDULED, "перенести вебинар", 
 m.add("cancel", BEFORE, S.CANCELLED, "отменить вебинар", _reason_required)
 m.add("hold", {S.REGISTRATION_OPEN, S.RESCHEDULED}, S.HELD, "отметить проведение", _started)
 m.add("send_materials", {S.HELD}, S.MATERIALS_SENT, "разослать материалы")
-m.add("issue_certificates", {S.MATERIALS_SENT}, S.CERTIFICATES_ISSUED, "выдать сертификаты")
-m.add("close", {S.CERTIFICATES_ISSUED}, S.CLOSED, "завершить вебинар")
+m.add("issue_certificates", {S.HELD, S.MATERIALS_SENT}, S.CERTIFICATES_ISSUED,
+      "выдать сертификаты")
+m.add("close", {S.HELD, S.MATERIALS_SENT, S.CERTIFICATES_ISSUED}, S.CLOSED, "завершить вебинар")
 session_machine.protect()
 
 registration_machine = Machine("webinar_registration", Registration, "state", R.REGISTERED)
@@ -65,8 +67,16 @@ m.add("register", {R.REGISTERED}, R.REGISTERED, "регистрация на в�
 m.add("queue", {R.REGISTERED}, R.WAITING, "в лист ожидания (мест нет)")
 m.add("move_up", {R.WAITING}, R.REGISTERED, "перевод из листа ожидания")
 m.add("cancel", {R.REGISTERED, R.WAITING}, R.CANCELLED, "отменить регистрацию")
-m.add("mark_attended", {R.REGISTERED, R.NO_SHOW}, R.ATTENDED, "отметить участие")
+m.add("register_again", {R.CANCELLED}, R.REGISTERED, "повторная регистрация после отмены")
+m.add("mark_attended", {R.REGISTERED, R.NO_SHOW, R.WAITING}, R.ATTENDED, "отметить участие")
 m.add("mark_no_show", {R.REGISTERED, R.ATTENDED}, R.NO_SHOW, "отметить неявку")
 m.add("issue_certificate", {R.ATTENDED}, R.CERTIFICATE_ISSUED, "выдать сертификат")
 registration_machine.protect()
+
+request_machine = Machine("webinar_request", WebinarRequest, "state", Q.SUBMITTED)
+m = request_machine
+m.add("submit", {Q.SUBMITTED}, Q.SUBMITTED, "запрос на вебинар")
+m.add("schedule", {Q.SUBMITTED}, Q.SCHEDULED, "принять запрос и назначить вебинар")
+m.add("decline", {Q.SUBMITTED}, Q.DECLINED, "отклонить запрос", _reason_required)
+request_machine.protect()
 del m

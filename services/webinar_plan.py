@@ -7,6 +7,7 @@ The plan file (see data/samples/webinars-autumn-2024.yaml):
                                  per_session — a certificate for each attended session;
                                  min_sessions — one for the cycle after N attended sessions
     partners_in_parallel         true by default (see below)
+    min_minutes                  30 by default: who was present at least this long attended
     sessions: [{topic, speaker, segment, start, duration, link, capacity}]
                                  start — «2024-10-15 15:00», Europe/Moscow; duration in minutes
 
@@ -51,6 +52,7 @@ FIELDS = {
     "title": "название цикла", "goal": "цель", "year": "год", "certificate": "сертификаты",
     "rule": "правило выдачи", "min_sessions": "наименьшее число вебинаров",
     "partners_in_parallel": "приглашать сетевых партнёров на каждый вебинар",
+    "min_minutes": "минимум минут присутствия для зачёта участия",
     "sessions": "вебинары", "topic": "тема", "speaker": "ведущий", "segment": "аудитория",
     "start": "дата и время начала", "duration": "продолжительность, минут",
     "link": "ссылка на подключение", "capacity": "число мест",
@@ -96,7 +98,8 @@ def load_plan(rt, text_or_path: str | Path, *, actor: Actor) -> int:
             title=spec.title, goal=spec.goal, year=spec.year, certificate_rule=rule,
             min_sessions=spec.certificate.min_sessions if rule == CertificateRule.MIN_SESSIONS
             else None,
-            partners_in_parallel=spec.partners_in_parallel, source=text,
+            partners_in_parallel=spec.partners_in_parallel, min_minutes=spec.min_minutes,
+            source=text,
             source_name=source_name[:300], created_by=actor.person_id, created_at=tx.now,
             updated_at=tx.now)
         tx.session.add(cycle)

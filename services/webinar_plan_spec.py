@@ -89,6 +89,7 @@ class PlanSpec(_Frozen):
     year: Annotated[int, Field(ge=2000, le=2100)]
     certificate: CertificateSpec = CertificateSpec()
     partners_in_parallel: bool = True
+    min_minutes: PositiveInt = 30  # the attendance rule: minutes present in the export
     sessions: tuple[SessionSpec, ...] = Field(min_length=1)
 
     def ordered(self) -> list[SessionSpec]:

@@ -54,26 +54,39 @@ def register(rt: Runtime, token: str, *, source: str = "link") -> str:
             _refuse(row, person, actor, "register",
                     f"Регистрация невозможна: вебинар «{row.state.label}»")
         existing = _registration(tx, row.id, person.id)
-        if existing is not None:
+        if existing is not None and existing.state != R.CANCELLED:
             _refuse(row, person, actor, "register",
-                    "Вы уже зарегистрированы на этот вебинар"
-                    if existing.state != R.CANCELLED else
-                    "Ваша регистрация на этот вебинар была отменена: повторная регистрация "
-                    "по этой ссылке невозможна, обратитесь в МКУ ИМЦ",
-                    state=str(existing.state))
-        full = _taken(tx, row.id) >= row.capacity
-        reg = Registration(session_id=row.id, person_id=person.id, source=source,
-                           registered_at=tx.now, created_at=tx.now, updated_at=tx.now)
-        tx.session.add(reg)
-        tx.session.flush()
-        with transition(tx, registration_machine, reg, "register", actor=actor) as step:
-            step.details.update(session_id=row.id, capacity=row.capacity)
-            if not full:
-                _confirm(tx, row, person, reg, step)
-        if full:
-            with transition(tx, registration_machine, reg, "queue", actor=actor) as step:
-                _waiting(tx, row, person, reg, step)
+                    "Вы уже в листе ожидания этого вебинара" if existing.state == R.WAITING
+                    else "Вы уже зарегистрированы на этот вебинар", state=str(existing.state))
+        reg = existing or Registration(session_id=row.id, person_id=person.id, source=source,
+                                       registered_at=tx.now, created_at=tx.now,
+                                       updated_at=tx.now)
+        enrol(tx, row, person, reg, actor=actor, source=source)
         return str(reg.state)
+
+
+def enrol(tx: Tx, row: WebinarSession, person: Person, reg: Registration, *, actor: Actor,
+          source: str, consent: bool = False) -> None:
+    """Register a new (or a cancelled, registering again) registration: confirmation with the
+    .ics while places remain, else the waiting list. The caller checked the session is open."""
+    full = _taken(tx, row.id) >= row.capacity
+    again = reg.id is not None
+    if again:  # a cancelled registration comes back: its place in the queue is now
+        reg.registered_at = tx.now
+        reg.source = source
+        reg.round += 1
+    if consent:
+        reg.consent_at = tx.now
+    tx.session.add(reg)
+    tx.session.flush()
+    with transition(tx, registration_machine, reg, "register_again" if again else "register",
+                    actor=actor) as step:
+        step.details.update(session_id=row.id, capacity=row.capacity, source=source)
+        if not full:
+            _confirm(tx, row, person, reg, step)
+    if full:
+        with transition(tx, registration_machine, reg, "queue", actor=actor) as step:
+            _waiting(tx, row, person, reg, step)
 
 
 def cancel(rt: Runtime, token: str) -> str:
@@ -158,7 +171,8 @@ def _confirm(tx: Tx, row: WebinarSession, person: Person, reg: Registration,
         tx, key=f"{KIND}:{row.id}:ics:seq:{row.sequence}:person:{person.id}", kind="ics",
         object_kind=REG_KIND, object_id=reg.id, filename=filename, data=data,
         media_type=media_type, step=step)
-    queue_to_person(tx, person, key=f"{REG_KIND}:{reg.id}:confirmation:seq:{row.sequence}",
+    queue_to_person(tx, person, key=f"{REG_KIND}:{reg.id}:confirmation:seq:{row.sequence}"
+                    f":{reg.round}",
                     template="webinar_registered",
                     context=_context(tx, row, person), attachment_ids=[doc.id],
                     object_kind=REG_KIND, object_id=reg.id, step=step)
@@ -166,7 +180,7 @@ def _confirm(tx: Tx, row: WebinarSession, person: Person, reg: Registration,
 
 def _waiting(tx: Tx, row: WebinarSession, person: Person, reg: Registration,
              step: Step) -> None:
-    queue_to_person(tx, person, key=f"{REG_KIND}:{reg.id}:waiting",
+    queue_to_person(tx, person, key=f"{REG_KIND}:{reg.id}:waiting:{reg.round}",
                     template="webinar_waiting", context=_context(tx, row, person),
                     object_kind=REG_KIND, object_id=reg.id, step=step)
 

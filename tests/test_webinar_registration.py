@@ -161,3 +161,21 @@ def test_capacity_waiting_list_and_moving_up(rt, audience):
         states = {r.person_id: r.state for r in s.exec(select(Registration))}
     assert states == {_person_id(rt, "director@sosh1.example.org"): RegistrationState.CANCELLED,
                       _person_id(rt, "head2@school2.example.org"): RegistrationState.REGISTERED}
+
+
+def test_registering_again_after_a_cancel_gets_a_new_confirmation(rt):
+    from tests.webinar_factories import announced_cycle, invitation_token, registration_of
+
+    _, [first, _second] = announced_cycle(rt, 1)
+    token = invitation_token(rt, first, "director@sosh1.example.org")
+    assert register(rt, token) == "registered"
+    assert cancel(rt, token) == "cancelled"
+    assert register(rt, token) == "registered"
+    assert registration_of(rt, first, "director@sosh1.example.org").round == 2
+    assert len(emails(rt, template="webinar_registered")) == 2
+    with pytest.raises(IllegalTransition, match="уже зарегистрированы"):
+        register(rt, token)
+    actions = [e.action for e in trail(rt, "webinar_registration",
+                                       registration_of(rt, first,
+                                                       "director@sosh1.example.org").id)]
+    assert actions == ["register", "cancel", "register_again"]

@@ -1,0 +1,5 @@
+"""`imc webinar …`: report commands."""
+
+from __future__ import annotations
+
+from cli.webinar import app  # noqa: F401

@@ -1,0 +1,5 @@
+"""`imc webinar …`: schedule commands."""
+
+from __future__ import annotations
+
+from cli.webinar import app  # noqa: F401
