@@ -147,6 +147,8 @@ def build_message(
     msg.set_content(text, subtype="plain", charset="utf-8")
     if html is not None:
         msg.add_alternative(html, subtype="html", charset="utf-8")
+    for _filename, data, mime_type in attachments:
+        _add_inline_calendar(msg, data, mime_type)
     for filename, data, mime_type in attachments:
         maintype, _, subtype = mime_type.partition("/")
         if not subtype:
@@ -157,6 +159,22 @@ def build_message(
             # The email package repeats MIME-Version on subparts; it belongs on top only.
             del part["MIME-Version"]
     return msg
+
+
+def _add_inline_calendar(msg: EmailMessage, data: bytes, mime_type: str) -> None:
+    """An invitation (.ics with a METHOD) goes in twice: as the file, and as an inline
+    text/calendar alternative of the text, which is what makes desktop Outlook and others
+    show «Принять / Отклонить» instead of a mere attachment."""
+    kind, *params = [p.strip() for p in mime_type.split(";")]
+    method = next((p.partition("=")[2] for p in params if p.lower().startswith("method=")), "")
+    if kind.lower() != "text/calendar" or not method:
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    msg.add_alternative(text, subtype="calendar", charset="utf-8",
+                        params={"method": method.upper()})
 
 
 def message_bytes(msg: EmailMessage) -> bytes:

@@ -244,10 +244,16 @@ def test_ics_survives_an_email_round_trip(cancel):
         html=None, attachments=[attachment],
     )
     parsed = email.message_from_bytes(message_bytes(msg), policy=policy.default)
-    parts = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
-    assert len(parts) == 1
-    part = parts[0]
+    calendars = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
+    inline, part = calendars  # Outlook's inline alternative, then the file
     method = "CANCEL" if cancel else "REQUEST"
+    assert inline.get_content_disposition() is None and inline.get_filename() is None
+    assert inline.get_param("method") == method
+    assert inline.get_payload(decode=True) == attachment[1]
+    alternative = next(p for p in parsed.walk()
+                       if p.get_content_type() == "multipart/alternative")
+    assert [p.get_content_type() for p in alternative.iter_parts()] == [
+        "text/plain", "text/calendar"]
     assert part.get_param("method") == method
     assert part.get_content_charset() == "utf-8"
     assert part.get_filename() == ("отмена.ics" if cancel else "приглашение.ics")
