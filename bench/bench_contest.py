@@ -24,7 +24,6 @@ prefect_env()  # before anything imports prefect
 import asyncio  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
-import resource  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -32,7 +31,7 @@ from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from bench.bench_mail_raw import _free_port, start_sink_process  # noqa: E402
-from bench.setup import dispose, make_runtime, staff_actor  # noqa: E402
+from bench.setup import dispose, make_runtime, peak_mb, reset_peak, staff_actor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "data" / "contests" / "innovative-search-2024.yaml"
@@ -351,35 +350,13 @@ def _spec(rt, cid: int):
 
 # ---------------------------------------------------------------- one size, one process
 
-def _hwm_mb(pid: int | str = "self") -> float:
-    """Peak resident memory (VmHWM) of a process. Not ru_maxrss: after fork + exec that
-    still holds the parent's high-water mark, so a small child would look as big as `make
-    bench` itself."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def _reset_hwm() -> bool:
-    """Start this process's peak from its current size (Linux: clear_refs 5)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
 WORKERS_MB: list[float] = []  # peak of each render worker, read before the pool is stopped
 
 
 def _worker_peaks(rt) -> None:
     pool = rt.__dict__.get("docx") and rt.docx._pool
     for pid in (getattr(pool, "_processes", None) or {}):
-        WORKERS_MB.append(_hwm_mb(pid))
+        WORKERS_MB.append(peak_mb(pid))
 
 
 def _contest(n: int, port: int, flows: bool) -> dict:
@@ -417,19 +394,19 @@ def run_one(n: int) -> dict:
     try:
         _contest(10, port, flows=False)  # warm-up: imports, template compilation
         WORKERS_MB.clear()
-        baseline = _hwm_mb()
+        baseline = peak_mb()
         direct = _contest(n, port, flows=False)
-        memory = {"before_mb": baseline, "direct_mb": _hwm_mb(),
+        memory = {"before_mb": baseline, "direct_mb": peak_mb(),
                   "direct_workers_mb": max(WORKERS_MB, default=0.0)}
         started = time.perf_counter()
         with prefect_test_harness(server_startup_timeout=120):
             harness_s = time.perf_counter() - started
             _contest(10, port, flows=True)  # warm-up: the Prefect client, first flow runs
             WORKERS_MB.clear()
-            memory["reset"] = _reset_hwm()
-            memory["before_flows_mb"] = _hwm_mb()
+            memory["reset"] = reset_peak()
+            memory["before_flows_mb"] = peak_mb()
             flows = _contest(n, port, flows=True)
-            memory["flows_mb"] = _hwm_mb()
+            memory["flows_mb"] = peak_mb()
             memory["flows_workers_mb"] = max(WORKERS_MB, default=0.0)
     finally:
         sink.terminate()

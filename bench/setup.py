@@ -90,3 +90,27 @@ def dispose(rt) -> None:
     """Close the store and remove its temp directory."""
     rt.engine.dispose()
     shutil.rmtree(rt.settings.data_dir, ignore_errors=True)
+
+
+def peak_mb(pid: int | str = "self") -> float:
+    """Peak resident memory (VmHWM) of a process. Not ru_maxrss: after fork + exec that
+    still holds the parent's high-water mark, so a small child would look as big as `make
+    bench` itself."""
+    import resource
+
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def reset_peak() -> bool:
+    """Start this process's peak from its current size (Linux: clear_refs 5)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
