@@ -106,7 +106,7 @@ def transition(
 
 _NOUNS = {"agreement": "договор", "contest": "конкурс", "application": "заявка",
           "webinar_cycle": "цикл вебинаров", "webinar_session": "вебинар",
-          "webinar_registration": "регистрация"}
+          "webinar_registration": "регистрация", "webinar_request": "запрос на вебинар"}
 
 
 def _noun(machine: Machine) -> str:

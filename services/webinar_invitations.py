@@ -1,7 +1,9 @@
 """Announcing a webinar cycle: the cycle and its sessions announced, invitations by segment.
 
 Audience of a session: its own segment (heads — heads of the district's schools; deputies —
-deputies of those schools; partners — heads of organisations with an agreement in force),
+deputies of those schools; partners — heads of organisations with an agreement in force;
+on_request — the requesting organisation's people and the requester, see
+services.webinar_requests),
 plus the partners for every session when the cycle invites them in parallel. A person in
 several segments is invited once per session (one idempotency key per person and session),
 each invitation with a personal link to register (and later to cancel).
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlmodel import select
 
 from adapters.clock import moscow_date
@@ -18,6 +21,7 @@ from models import Agreement, Organisation, OrgKind, Person, PersonRole
 from models.agreement import in_force_clause
 from models.webinar import Segment, SessionState, WebinarCycle, WebinarSession
 from models.webinar_machine import cycle_machine, session_machine
+from models.webinar_request import WebinarRequest
 from services import links
 from services.actors import Actor
 from services.errors import NotFound
@@ -61,9 +65,21 @@ def audience(tx: Tx, cycle: WebinarCycle, row: WebinarSession) -> list[Person]:
         segments.add(Segment.PARTNERS)
     people: dict[int, Person] = {}
     for segment in segments:
-        for person in tx.session.exec(_segment_people(tx, segment)):
+        stmt = (_on_request_people(row) if segment == Segment.ON_REQUEST
+                else _segment_people(tx, segment))
+        for person in tx.session.exec(stmt):
             people.setdefault(person.id, person)
     return [people[k] for k in sorted(people)]
+
+
+def _on_request_people(row: WebinarSession):
+    """A webinar on request: the requesting organisation's active people with an e-mail, and
+    the requester (found by the request that points at this session)."""
+    orgs = select(WebinarRequest.organisation_id).where(
+        WebinarRequest.session_id == row.id, WebinarRequest.organisation_id.is_not(None))
+    requester = select(WebinarRequest.person_id).where(WebinarRequest.session_id == row.id)
+    return select(Person).where(Person.email != "", sa.or_(
+        sa.and_(Person.active, Person.organisation_id.in_(orgs)), Person.id.in_(requester)))
 
 
 def _segment_people(tx: Tx, segment: Segment):
