@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from services.actors import Actor
 from services.errors import DomainError
@@ -40,7 +41,8 @@ def friendly(fn: Callable) -> Callable:
         try:
             return fn(*args, **kwargs)
         except DomainError as err:
-            err_console.print(f"[bold red]Ошибка:[/] {err.message}")
+            # The message may quote a file's value: «[…]» in it is text, not markup.
+            err_console.print(f"[bold red]Ошибка:[/] {escape(err.message)}")
             raise typer.Exit(1) from err
 
     return wrapper
