@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,12 @@ class Settings(BaseSettings):
 
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
 
+    # Webinars: reminder waves before a session, in minutes (JSON in the environment:
+    # IMC_WEBINAR_REMINDER_OFFSETS_MINUTES="[1440, 60]"); a session whose certificates are
+    # issued is closed this many days after its end.
+    webinar_reminder_offsets_minutes: list[int] = Field(default_factory=lambda: [1440, 60])
+    webinar_close_after_days: int = Field(default=14, ge=1)
+
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'imc.db'}"
@@ -66,6 +72,14 @@ class Settings(BaseSettings):
     @property
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
+
+    @field_validator("webinar_reminder_offsets_minutes")
+    @classmethod
+    def _positive_offsets(cls, value: list[int]) -> list[int]:
+        if any(v <= 0 for v in value):
+            raise ValueError("IMC_WEBINAR_REMINDER_OFFSETS_MINUTES: смещения напоминаний "
+                             "должны быть положительным числом минут, например [1440, 60]")
+        return sorted(set(value), reverse=True)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -52,9 +52,11 @@ m.add("create", {S.PLANNED}, S.PLANNED, "создание вебинара")
 m.add("announce", {S.PLANNED}, S.ANNOUNCED, "объявить вебинар")
 m.add("open_registration", {S.ANNOUNCED, S.RESCHEDULED}, S.REGISTRATION_OPEN,
       "открыть регистрацию", _not_started)
-m.add("reschedule", BEFORE, S.RESCHEDULED, "перенести вебинар", _reason_required)
+m.add("move", {S.PLANNED}, S.PLANNED, "перенести вебинар до объявления", _reason_required)
+m.add("reschedule", BEFORE - {S.PLANNED}, S.RESCHEDULED, "перенести вебинар", _reason_required)
 m.add("cancel", BEFORE, S.CANCELLED, "отменить вебинар", _reason_required)
-m.add("hold", {S.REGISTRATION_OPEN, S.RESCHEDULED}, S.HELD, "отметить проведение", _started)
+m.add("hold", {S.ANNOUNCED, S.REGISTRATION_OPEN, S.RESCHEDULED}, S.HELD, "отметить проведение",
+      _started)
 m.add("send_materials", {S.HELD}, S.MATERIALS_SENT, "разослать материалы")
 m.add("issue_certificates", {S.HELD, S.MATERIALS_SENT}, S.CERTIFICATES_ISSUED,
       "выдать сертификаты")

@@ -9,6 +9,8 @@ from services import (
     contest_review,
     contest_screening,
     contests,
+    webinar_closing,
+    webinar_reminders,
 )
 from services.runtime import Runtime
 
@@ -23,11 +25,19 @@ def fire_timers(rt: Runtime) -> dict:
             "contests": contest_states,
             "returns_expired": contest_screening.expire_returns(rt),
             "experts_reminded": contest_review.remind_experts(rt),
-            "statuses_expiring": contest_results.remind_status_expiry(rt)}
+            "statuses_expiring": contest_results.remind_status_expiry(rt),
+            "webinar_reminders": webinar_reminders.remind(rt),
+            "webinar_closing": webinar_closing.close_due(rt)}
 
 
 def summary(report: dict, sent: int) -> str:
     """One Russian line for staff (CLI) and the flow's log."""
+    reminders = report.get("webinar_reminders") or {"waves": [], "sent": 0}
+    closing = report.get("webinar_closing") or {"held": [], "closed": [], "cycles_closed": []}
     return (f"Напоминаний: {len(report['reminders'])}, эскалаций: {len(report['escalations'])}, "
             f"истекает: {len(report['expiring'])}, истекло: {len(report['expired'])}, "
-            f"зарегистрировано: {len(report['advanced'])}, писем отправлено: {sent}")
+            f"зарегистрировано: {len(report['advanced'])}, "
+            f"напоминаний о вебинарах: {reminders['sent']}, "
+            f"вебинаров проведено: {len(closing['held'])}, "
+            f"завершено: {len(closing['closed'])}, "
+            f"циклов завершено: {len(closing['cycles_closed'])}, писем отправлено: {sent}")
