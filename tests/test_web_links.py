@@ -293,7 +293,9 @@ def test_link_issued_to_another_person_is_refused(rt, client):
 
 def test_unknown_action_and_get_on_an_action(rt, client):
     ag_id, token = sent_to_partner(rt)
-    assert client.post(f"/l/{token}/register").status_code == 404
+    assert client.post(f"/l/{token}/frobnicate").status_code == 404
+    # A real action of another purpose (a webinar registration) is refused and audited.
+    assert client.post(f"/l/{token}/register").status_code == 403
     r = client.get(f"/l/{token}/confirm")  # a scanner following the form's address
     assert r.status_code == 405 and "только отправку формы" in r.text
     assert load(rt, ag_id).state == S.SENT_TO_PARTNER

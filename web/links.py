@@ -20,7 +20,9 @@ from services.contest_review import PURPOSE_REVIEW
 from services.errors import LinkRefused, NotFound
 from services.links import LinkClaims, read_token
 from services.runtime import Runtime
-from web import contest_links, review_links
+from services.webinar_invitations import PURPOSE_REGISTER
+from services.webinar_links import act as webinar_act
+from web import contest_links, review_links, webinar_links
 from web.app import get_rt, templates
 
 router = APIRouter()
@@ -29,6 +31,8 @@ router = APIRouter()
 router.include_router(contest_links.router)
 # The expert's review (scores per criterion, named score_<code>): likewise its own route.
 router.include_router(review_links.router)
+# Webinars: register/cancel/feedback on the personal links, the open page /webinars/{id}.
+router.include_router(webinar_links.router)
 
 # What a link of each purpose shows and which actions it may take.
 VIEWS = {
@@ -37,10 +41,12 @@ VIEWS = {
     contests.PURPOSE_APPLY: contest_links.apply_view,
     PURPOSE_APPLICATION: contest_links.application_view,
     PURPOSE_REVIEW: review_links.review_view,
+    **webinar_links.VIEWS,
 }
 ACTIONS = {
     agreements.PURPOSE_PARTNER: ("confirm", "upload", "decline"),
     agreements.PURPOSE_APPROVAL: ("approve", "return"),
+    PURPOSE_REGISTER: ("register", "cancel"),
 }
 PAGES = {
     agreements.PURPOSE_PARTNER: "agreement_partner.html",
@@ -48,6 +54,7 @@ PAGES = {
     contests.PURPOSE_APPLY: contest_links.PAGE_APPLY,
     PURPOSE_APPLICATION: contest_links.PAGE_APPLICATION,
     PURPOSE_REVIEW: review_links.PAGE_REVIEW,
+    **webinar_links.PAGES,
 }
 SCAN_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
@@ -82,6 +89,8 @@ def act_on_link(rt: Runtime, token: str, action: str, *, text: str = "",
         return agreement_links.partner_act(rt, token, action, reason=text, upload=upload)
     if purpose == agreements.PURPOSE_APPROVAL:
         return agreement_links.director_act(rt, token, action, comment=text)
+    if purpose == PURPOSE_REGISTER:
+        return webinar_act(rt, token, action)
     raise NotFound("Такого действия по ссылке нет")
 
 
@@ -130,6 +139,8 @@ def link_document(token: str, rt: Rt) -> Response:
 
 @router.get("/l/{token}/done", name="link_done")
 def link_done(request: Request, token: str, rt: Rt, action: str = "") -> Response:
+    if purpose_of(rt, token) in webinar_links.PAGES:  # their own page shows what was done
+        return RedirectResponse(f"/l/{token}", status_code=303)
     view = view_link(rt, token)
     return templates.TemplateResponse(request, "done.html",
                                       {"view": view, "token": token, "action": action})
