@@ -58,10 +58,13 @@ def up():
 
 
 def demo():
-    """Показательный прогон: договоры с партнёрами и конкурс «Инновационный поиск 2024»."""
-    from demo import agreements, contests
+    """Показательный прогон: договоры с партнёрами, конкурс «Инновационный поиск 2024» и
+    осенний цикл вебинаров 2024 года."""
+    from demo import agreements, contests, webinars
 
     console.rule("[bold]Договоры о сетевом взаимодействии[/]")
     agreements.run_demo()
     console.rule("[bold]Конкурс «Инновационный поиск 2024»[/]")
     contests.run_demo()
+    console.rule("[bold]Осенний цикл сетевых методических вебинаров 2024 года[/]")
+    webinars.run_demo()

@@ -49,7 +49,7 @@ def report(cycle_id: int = typer.Argument(..., help="Номер цикла, см
                   f"{moscow_time(figures.as_of)} (МСК)")
     for table in (summary(figures), sessions(figures), organisations(figures),
                   municipalities(figures)):
-        console.print(_rich(table))
+        console.print(rich_table(table))
     doc = export_report(r, cycle_id, actor=who)
     path = documents.absolute_path(r, doc)
     console.print(f"Отчёт .xlsx (версия {doc.version}): {path}")
@@ -59,7 +59,7 @@ def report(cycle_id: int = typer.Argument(..., help="Номер цикла, см
         console.print(f"Копия: {xlsx}")
 
 
-def _rich(table: ReportTable) -> Table:
+def rich_table(table: ReportTable) -> Table:
     out = Table(title=table.title)
     for i, header in enumerate(table.headers):
         numeric = any(isinstance(row[i], int | Percent | Average) for row in table.rows)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from prefect import serve
 
-from flows import contests
+from flows import contests, webinars
 from flows.agreements import advance_agreements, start_agreement
 from flows.mail import send_mail
 from flows.sweep import sweep
@@ -25,7 +25,8 @@ def deployments() -> list:
             description="Автоматические шаги договоров: регистрация подписанных, письма"),
         sweep.to_deployment(
             name="sweep", interval=SWEEP_EVERY, tags=["timers"],
-            description="Сроки: напоминания, эскалации, окончание договоров"),
+            description="Сроки: напоминания, эскалации, окончание договоров, напоминания о "
+                        "вебинарах, завершение проведённых"),
         send_mail.to_deployment(
             name="mail-send", interval=MAIL_EVERY, tags=["mail"],
             description="Отправка писем из очереди в пределах лимитов"),
@@ -44,6 +45,16 @@ def deployments() -> list:
         contests.award.to_deployment(
             name="contest-award", tags=["contests"],
             description="Награждение: приказ, дипломы, сертификаты, письма, реестр статусов"),
+        webinars.announce_cycle.to_deployment(
+            name="webinar-announce", tags=["webinars"],
+            description="Объявить цикл вебинаров: приглашения по аудиториям, регистрация"),
+        webinars.send_materials.to_deployment(
+            name="webinar-materials", tags=["webinars"],
+            description="Материалы и анкета обратной связи участникам проведённого вебинара"),
+        webinars.issue_certificates.to_deployment(
+            name="webinar-certificates", tags=["webinars"],
+            description="Сертификаты участникам цикла по его правилу (повторный запуск "
+                        "ничего не выдаёт дважды)"),
     ]
 
 

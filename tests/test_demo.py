@@ -56,3 +56,23 @@ def test_the_contest_demo_runs_to_the_award(tmp_path, local_mail):
     assert all(p.is_file() for paths in docs.values() for p in paths)
     protocol = docx_text(docs["contest_protocol"][0].read_bytes())
     assert "ИП-2/2024" in protocol and "{{" not in protocol
+
+
+def test_the_webinar_demo_runs_to_the_report(tmp_path, local_mail):
+    from openpyxl import load_workbook
+
+    from demo.webinars import run_demo
+
+    result = run_demo(tmp_path / "webinars")
+    first, second, third = result.report.sessions
+    assert [(s.figures.invited, s.figures.registered, s.figures.attended, s.figures.no_show)
+            for s in (first, second, third)] == [(14, 10, 8, 2), (8, 8, 6, 2), (2, 2, 2, 0)]
+    assert first.figures.cancelled == 1 and first.unknown == 1
+    assert [(u["line"], u["email"]) for u in result.unknown] == [
+        (11, "sidorenko@mail.example.org")]
+    assert second.start == "30.10.2024 16:00"  # rescheduled
+    assert result.certificates == [f"ВС-{n}/2024" for n in range(1, 17)]
+    assert result.second_run == 0
+    assert result.request_session not in result.sessions
+    assert load_workbook(result.report_path).sheetnames[0] == "Итоги"
+    assert len(list((tmp_path / "webinars" / "mail").rglob("*.eml"))) == result.emails

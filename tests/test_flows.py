@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from prefect.testing.utilities import prefect_test_harness
+from sqlmodel import select
 
 from flows.agreements import advance_agreements, start_agreement
 from flows.mail import send_mail
@@ -164,3 +165,64 @@ def test_a_contest_runs_through_its_stage_flows(flow_rt, smtp, clock):
     results = [m for m in smtp.messages if m["Subject"].startswith("Итоги конкурса")]
     assert len(results) == 3
     assert all(len(list(m.iter_attachments())) == 2 for m in results)
+
+
+def test_a_webinar_cycle_runs_through_its_flows(flow_rt, smtp, clock):
+    from datetime import UTC, datetime
+
+    from flows import webinars as webinar_flows
+    from models import Registration, RegistrationState, WebinarSession
+    from models.webinar_machine import registration_machine
+    from services import webinar_materials
+    from services.transitions import transition
+    from tests.factories import make_school, staff_actor
+    from tests.webinar_factories import make_cycle, register_by_email
+
+    rt = flow_rt
+    clock.set(datetime(2024, 10, 1, 7, 0, tzinfo=UTC))
+    for n in (1, 2):
+        make_school(rt, n)
+    cycle_id, [first, _second] = make_cycle(rt)
+    invited = asyncio.run(webinar_flows.announce_cycle(cycle_id=cycle_id,
+                                                       staff_login="ivanova"))
+    assert invited == {first: 2, _second: 2}
+    assert asyncio.run(webinar_flows.announce_cycle(cycle_id=cycle_id,
+                                                    staff_login="ivanova")) == {}
+    assert sum(m["Subject"].startswith("Приглашение") for m in smtp.messages) == 4
+    for n in (1, 2):
+        register_by_email(rt, first, f"director@sosh{n}.example.org")
+    clock.set(datetime(2024, 10, 14, 12, 5, tzinfo=UTC))  # 24 h before the first
+    asyncio.run(sweep())
+    clock.set(datetime(2024, 10, 15, 15, 0, tzinfo=UTC))  # after it: held by the sweep
+    asyncio.run(sweep())
+    with rt.session() as s:
+        assert str(s.get(WebinarSession, first).state) == "held"
+        regs = list(s.exec(select(Registration).where(Registration.session_id == first)
+                           .order_by(Registration.id)))
+    staff = staff_actor(rt)
+    with rt.transaction() as tx:
+        reg = tx.session.get(Registration, regs[0].id)
+        with transition(tx, registration_machine, reg, "mark_attended", actor=staff):
+            pass
+    webinar_materials.add_material(rt, first, title="Презентация",
+                                   url="https://example.org/p.pdf", actor=staff_actor(rt))
+    assert asyncio.run(webinar_flows.send_materials(session_id=first,
+                                                    staff_login="ivanova")) == 1
+    numbers = asyncio.run(webinar_flows.issue_certificates(cycle_id=cycle_id,
+                                                           staff_login="ivanova"))
+    assert numbers == ["ВС-1/2024"]
+    assert asyncio.run(webinar_flows.issue_certificates(cycle_id=cycle_id,
+                                                        staff_login="ivanova")) == []
+    with rt.session() as s:
+        assert s.get(Registration, regs[0].id).state == RegistrationState.CERTIFICATE_ISSUED
+    subjects = [m["Subject"] for m in smtp.messages]
+    assert sum("Напоминание" in x or "напоминание" in x for x in subjects) == 2
+    assert sum("ертификат" in x for x in subjects) == 1
+
+
+def test_every_stage_has_a_deployment():
+    from deployments.serve import deployments
+
+    names = {d.name for d in deployments()}
+    assert {"sweep", "mail-send", "webinar-announce", "webinar-materials",
+            "webinar-certificates", "contest-award", "agreement-start"} <= names
