@@ -1,5 +1,6 @@
-"""`make bench`: mail, documents and orchestration, each beside its raw baseline, and a
-whole contest (intake to award) at two sizes, directly and as Prefect flows.
+"""`make bench`: mail, documents and orchestration, each beside its raw baseline, a whole
+contest (intake to award) at two sizes, directly and as Prefect flows, and a webinar cycle
+with 10,000 registrants (invitations to certificates).
 
 Prints Rich tables and the peak memory, and writes the figures to
 bench/results/latest.json. `--quick` runs smaller sizes (a smoke test, not figures).
@@ -25,8 +26,9 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-FULL = {"mail": 2000, "documents": 500, "repeats": 5, "contest": [100, 1000]}
-QUICK = {"mail": 300, "documents": 100, "repeats": 3, "contest": [50, 200]}
+FULL = {"mail": 2000, "documents": 500, "repeats": 5, "contest": [100, 1000],
+        "webinar": 10_000}
+QUICK = {"mail": 300, "documents": 100, "repeats": 3, "contest": [50, 200], "webinar": 500}
 BATCH_REPEATS = 7
 BATCH_TARGET = 1.0  # batch on all cores must beat one core: the second core adds throughput
 
@@ -210,6 +212,10 @@ def _print(console: Console, report: dict) -> None:
     console.print(memory)
     if "contest" in report:
         _print_contest(console, report["contest"])
+    if "webinar" in report:
+        from bench.bench_webinar import print_table
+
+        print_table(console, report["webinar"])
     console.print(
         f"mail: {mail['kb_per_message']} KB messages, {mail['concurrency']} at once; "
         f"short plain messages (bench_mail_raw.raw_send): {mail['plain_small_per_s']:.0f} msg/s; "
@@ -259,11 +265,15 @@ def main(argv: list[str] | None = None) -> None:
     with console.status(f"contest, {' and '.join(map(str, sizes['contest']))} applications "
                         "(a process per size)…"):
         report["contest"] = bench_contest.run(tuple(sizes["contest"]))
+    from bench import bench_webinar
+
+    with console.status(f"webinar cycle, {sizes['webinar']} registrants (its own process)…"):
+        report["webinar"] = bench_webinar.run(sizes["webinar"])
 
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["rows"] = (_rows(report["mail"], report["documents"], report["orchestration"])
-                      + _contest_rows(report["contest"]))
+                      + _contest_rows(report["contest"]) + bench_webinar.rows(report["webinar"]))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _print(console, report)

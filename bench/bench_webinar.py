@@ -128,8 +128,10 @@ class _Run:
         started = time.perf_counter()
         report = asyncio.run(drain(self.rt))
         self.mail[name] = time.perf_counter() - started
-        self.sent += report.sent
-        self.counts[f"{name}_emails"] = report.sent
+        self.sent += len(report.sent)
+        self.counts[f"{name}_emails"] = len(report.sent)
+        if report.failed or report.retry:
+            raise RuntimeError(f"{name}: писем не отправлено: {report.failed + report.retry}")
         self.memory[name] = peak_mb()
         return result
 
@@ -210,6 +212,37 @@ def run_one(n: int) -> dict:
             "total_s": round(sum(stages.values()), 1), "sent": run.sent,
             "memory_mb": {"before": before, **run.memory}, "counts": run.counts,
             "targets_s": TARGETS_S}
+
+
+def rows(result: dict) -> list[dict]:
+    """The targets of the issue, for the main table of `make bench`."""
+    out = []
+    for stage, target in TARGETS_S.items():
+        took = result["stage_s"][stage]
+        what = (f"{result['counts'].get('certificates', 0)} certificates"
+                if stage == "certificates" else f"{result['n']} registrants")
+        out.append({"stage": f"webinar: {LABELS[stage].split(':')[0]}, {what}",
+                    "ours": f"{took:.1f} s", "baseline": f"{target:.0f} s target",
+                    "ratio": round(took / target, 2), "target": "≤ 1×",
+                    "met": took <= target})
+    return out
+
+
+def print_table(console, result: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"webinar cycle, {result['n']} registrants: seconds per stage "
+                        "(work + its mail)")
+    for column in ("stage", "work", "mail", "total", "emails", "peak RSS after, MB"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage in STAGES:
+        table.add_row(LABELS[stage], f"{result['work_s'][stage]:.2f}",
+                      f"{result['mail_s'][stage]:.2f}", f"{result['stage_s'][stage]:.2f}",
+                      str(result["counts"].get(f"{stage}_emails", 0)),
+                      str(result["memory_mb"][stage]))
+    table.add_row("[b]total[/]", "", "", f"[b]{result['total_s']:.1f}[/]", str(result["sent"]),
+                  f"from {result['memory_mb']['before']}")
+    console.print(table)
 
 
 def run(n: int = 10_000) -> dict:

@@ -29,6 +29,62 @@ def plan(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     _sessions(view)
 
 
+@app.command("create")
+@friendly
+def create(title: str = typer.Option(..., "--title", help="Название цикла"),
+           year: int = typer.Option(..., "--year", help="Год"),
+           sessions: list[str] = typer.Option(
+               ..., "--session", help="Вебинар: «ДД.ММ.ГГГГ ЧЧ:ММ | Тема | Ведущий [| ссылка]» "
+                                      "(московское время); повторите для каждого вебинара"),
+           link: str = typer.Option("", "--link", help="Ссылка на подключение для вебинаров "
+                                                         "без своей ссылки"),
+           duration: int = typer.Option(90, "--duration", help="Продолжительность, минут"),
+           capacity: int = typer.Option(100, "--capacity", help="Число мест"),
+           goal: str = typer.Option("", "--goal", help="Цель цикла"),
+           min_sessions: Optional[int] = typer.Option(
+               None, "--min-sessions", help="Сертификат за цикл при посещении не менее N "
+                                            "вебинаров (без опции — за каждый вебинар)"),
+           save: Optional[Path] = typer.Option(None, "--save", dir_okay=False,
+                                               help="Сохранить план в YAML-файл"),
+           by: Optional[str] = BY_OPTION):
+    """Создать цикл вебинаров из командной строки: аудитории по порядку паспорта проекта
+    (первый — руководители, следующие — заместители; партнёры — на каждый)."""
+    text = webinar_plan.draft_plan(
+        title=title, year=year, goal=goal,
+        rule="min_sessions" if min_sessions else "per_session", min_sessions=min_sessions,
+        sessions=[_session_option(value, link, duration, capacity) for value in sessions])
+    r = rt()
+    cycle_id = webinar_plan.load_plan(r, text, actor=actor(r, by))
+    if save is not None:
+        save.write_text(text, encoding="utf-8")
+    view = webinar_queries.cycle_view(r, cycle_id)
+    console.print(f"Цикл №{cycle_id} «{view['title']}» создан (подготовка); "
+                  f"вебинаров: {len(view['sessions'])}" + (f"; план: {save}" if save else ""))
+    _sessions(view)
+
+
+def _session_option(value: str, link: str, duration: int, capacity: int) -> dict:
+    from datetime import datetime
+
+    from services.errors import DomainError
+
+    parts = [p.strip() for p in value.split("|")]
+    if len(parts) not in (3, 4) or not all(parts[:3]):
+        raise DomainError(f"Вебинар «{value}» не понят: укажите «ДД.ММ.ГГГГ ЧЧ:ММ | Тема | "
+                          "Ведущий» и, если нужно, «| ссылка»")
+    try:
+        start = datetime.strptime(parts[0], "%d.%m.%Y %H:%M")
+    except ValueError:
+        raise DomainError(f"Дата и время «{parts[0]}» не распознаны: укажите ДД.ММ.ГГГГ ЧЧ:ММ "
+                          "(московское время)") from None
+    url = parts[3] if len(parts) == 4 else link
+    if not url:
+        raise DomainError(f"Для вебинара «{parts[1]}» нет ссылки на подключение: добавьте "
+                          "«| ссылка» или --link")
+    return {"topic": parts[1], "speaker": parts[2], "start": start.strftime("%Y-%m-%d %H:%M"),
+            "duration": duration, "link": url, "capacity": capacity}
+
+
 @app.command("list")
 @friendly
 def list_():

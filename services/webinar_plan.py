@@ -208,3 +208,21 @@ def _moment(value: datetime) -> str:
 
 def _read(text_or_path: str | Path) -> tuple[str, str]:
     return read_source(text_or_path, what=WHAT, noun="плана")
+
+
+def draft_plan(*, title: str, year: int, sessions: list[dict], goal: str = "",
+               rule: str = "per_session", min_sessions: int | None = None,
+               min_minutes: int = 30, partners_in_parallel: bool = True) -> str:
+    """A plan's YAML from the CLI's options (`imc webinar create`), for load_plan to check and
+    store like any file. Sessions: {start: «ГГГГ-ММ-ДД ЧЧ:ММ», topic, speaker, duration,
+    capacity, link}; no segment is written, so the passport's order applies."""
+    import yaml
+
+    certificate: dict = {"rule": rule}
+    if min_sessions is not None:
+        certificate["min_sessions"] = min_sessions
+    data = {"title": title, "goal": goal, "year": year, "certificate": certificate,
+            "partners_in_parallel": partners_in_parallel, "min_minutes": min_minutes,
+            "sessions": sessions}
+    return ("# Создан командой imc webinar create\n"
+            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))

@@ -46,3 +46,31 @@ def test_staff_run_an_agreement_from_the_command_line(tmp_path):
     assert "olga@imc.example.org" in imc(tmp_path, "person", "show", "verzunova").stdout
     assert "Расхождений нет" in imc(tmp_path, "db", "verify").stdout
     assert "Недоставленных писем нет" in imc(tmp_path, "mail", "failed").stdout
+
+
+def test_staff_create_a_webinar_cycle_from_the_command_line(tmp_path):
+    imc(tmp_path, "db", "upgrade")
+    imc(tmp_path, "seed")
+    plan = tmp_path / "план.yaml"
+    out = imc(tmp_path, "webinar", "create", "--title", "Осенний цикл 2099", "--year", "2099",
+              "--session", "20.10.2099 15:00 | Задачи руководителя | Иванова Н. А.",
+              "--session", "03.11.2099 15:00 | Роль заместителя | Иванова Н. А. | "
+                           "https://meet.example.org/2",
+              "--link", "https://meet.example.org/1", "--save", str(plan)).stdout
+    assert "Цикл №1 «Осенний цикл 2099» создан" in out
+    show = imc(tmp_path, "webinar", "show", "1").stdout
+    # The passport's order: heads first, then deputies; partners invited to each.
+    assert show.index("руководители образовательных организаций") < show.index(
+        "заместители руководителей")
+    assert "https://meet.example.org/2" in show and "https://meet.example.org/1" in show
+    assert "20.10.2099 15:00" in show and "Сетевые партнёры приглашаются" in show
+    again = imc(tmp_path, "webinar", "plan", str(plan)).stdout  # the saved plan loads as is
+    assert "Цикл №2" in again
+    refused = imc(tmp_path, "webinar", "create", "--title", "Без ссылки", "--year", "2099",
+                  "--session", "20.10.2099 15:00 | Тема | Ведущий", ok=False).stderr
+    assert "нет ссылки на подключение" in refused
+    past = imc(tmp_path, "webinar", "create", "--title", "Прошлое", "--year", "2020",
+               "--session", "20.10.2020 15:00 | Тема | Ведущий", "--link",
+               "https://meet.example.org/x", ok=False).stderr
+    assert "уже прошло" in past
+    assert "Цикл №3" not in imc(tmp_path, "webinar", "list").stdout
