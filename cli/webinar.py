@@ -85,6 +85,22 @@ def _session_option(value: str, link: str, duration: int, capacity: int) -> dict
             "duration": duration, "link": url, "capacity": capacity}
 
 
+@app.command("announce")
+@friendly
+def announce(cycle_id: int = typer.Argument(..., help="Номер цикла, см. imc webinar list"),
+             by: Optional[str] = BY_OPTION):
+    """Объявить цикл: приглашения по аудиториям с персональными ссылками, регистрация открыта.
+    Письма уходят с ближайшей рассылкой (imc mail send или сервис отправки)."""
+    from services import webinar_invitations
+
+    r = rt()
+    invited = webinar_invitations.announce(r, cycle_id, actor=actor(r, by))
+    view = webinar_queries.cycle_view(r, cycle_id)
+    console.print(f"Цикл №{cycle_id} «{view['title']}» объявлен; приглашений: "
+                  f"{sum(invited.values())}")
+    _sessions(view)
+
+
 @app.command("list")
 @friendly
 def list_():

@@ -28,7 +28,15 @@ from adapters.clock import MOSCOW, FrozenClock
 from cli.webinar_report import rich_table
 from config.settings import PROJECT_ROOT, get_settings
 from demo.agreements import demo_runtime
-from models import Document, OrgKind, OutboxEmail, Person, PersonRole, WebinarSession
+from models import (
+    Document,
+    OrgKind,
+    OutboxEmail,
+    Person,
+    PersonRole,
+    Registration,
+    WebinarSession,
+)
 from services import (
     agreements,
     mail_delivery,
@@ -235,12 +243,14 @@ class _Story:
         return ("\r\n".join(lines) + "\r\n").encode("cp1251")
 
     def _feedback_tokens(self, session_id: int) -> list[str]:
+        """The personal feedback links in the materials letters of a session's attendees."""
         import re
 
         with self.rt.session() as s:
+            regs = select(Registration.id).where(Registration.session_id == session_id)
             bodies = s.exec(select(OutboxEmail.text_body).where(
                 OutboxEmail.template == "webinar_materials",
-                OutboxEmail.object_id == session_id).order_by(OutboxEmail.id))
+                OutboxEmail.object_id.in_(regs)).order_by(OutboxEmail.id))
             return [t for b in bodies for t in re.findall(r"/l/([A-Za-z0-9_.\-]+)", b)]
 
     def _request(self, school: int) -> None:

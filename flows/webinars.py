@@ -42,8 +42,8 @@ def announce_task(cycle_id: int, staff_login: str) -> dict[int, int]:
 
 @task(name="send-webinar-materials")
 def materials_task(session_id: int, staff_login: str) -> int:
-    if _session_state(session_id) != SessionState.HELD:
-        return 0
+    if _session_state(session_id) in (SessionState.MATERIALS_SENT, SessionState.CLOSED):
+        return 0  # sent already: a second run (a retry, a second click) sends nothing
     rt = runtime()
     return webinar_materials.send_materials(rt, session_id, actor=staff_actor(rt, staff_login))
 

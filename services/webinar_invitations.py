@@ -31,6 +31,7 @@ from services.transitions import Step, transition
 
 KIND = "webinar_session"
 PURPOSE_REGISTER = "webinar.register"
+PAST_REASON = "вебинар не был объявлен до своего начала"
 
 
 def announce(rt: Runtime, cycle_id: int, *, actor: Actor) -> dict[int, int]:
@@ -46,6 +47,11 @@ def announce(rt: Runtime, cycle_id: int, *, actor: Actor) -> dict[int, int]:
         with transition(tx, cycle_machine, cycle, "announce", actor=actor) as cycle_step:
             for row in sessions:
                 if row.state != SessionState.PLANNED:
+                    continue
+                if tx.now >= row.starts_at:  # nobody can come any more: no invitations
+                    with transition(tx, session_machine, row, "cancel", actor=actor,
+                                    reason=PAST_REASON):
+                        row.cancel_reason = PAST_REASON
                     continue
                 with transition(tx, session_machine, row, "announce", actor=actor) as step:
                     invited[row.id] = _invite(tx, cycle, row, step)

@@ -26,7 +26,7 @@ from services.partner_input import _EMAIL
 from services.runtime import Runtime, Tx
 from services.webinar_invitations import KIND
 from services.webinar_links import closed_reason, registration_of, session_card
-from services.webinar_registration import REG_KIND, enrol
+from services.webinar_registration import REG_KIND, enrol, locked_session
 
 SOURCE = "page"
 CONSENT_TEXT = (
@@ -85,7 +85,7 @@ def register_open(rt: Runtime, session_id: int, *, last_name: str, first_name: s
     form = OpenForm.of(last_name=last_name, first_name=first_name, middle_name=middle_name,
                        email=email, organisation=organisation, position=position, phone=phone)
     with rt.transaction() as tx:
-        row = tx.session.get(WebinarSession, session_id)
+        row = locked_session(tx, session_id)
         if row is None:
             raise NotFound(f"Вебинар №{session_id} не найден")
         problems = form.problems()

@@ -102,6 +102,7 @@ def cancel(rt: Runtime, token: str) -> str:
         freed = reg.state == R.REGISTERED
         with transition(tx, registration_machine, reg, "cancel", actor=actor) as step:
             step.details["session_id"] = row.id
+            _unregistered(tx, row, person, reg, step, had_invite=freed)
         if freed and row.state in OPEN:
             _move_up(tx, row)
         return str(reg.state)
@@ -125,11 +126,19 @@ def _move_up(tx: Tx, row: WebinarSession) -> None:
 def _open(tx: Tx, token: str, action: str) -> tuple[WebinarSession, Person, Actor]:
     claims = links.checked_claims(tx, token, purpose=PURPOSE_REGISTER, object_kind=KIND,
                                   action=action)
-    row = tx.session.get(WebinarSession, claims.object_id)
+    row = locked_session(tx, claims.object_id)
     person = tx.session.get(Person, claims.person_id)
     if row is None or person is None:
         raise NotFound("Вебинар по этой ссылке не найден")
     return row, person, Actor.participant(person)
+
+
+def locked_session(tx: Tx, session_id: int) -> WebinarSession | None:
+    """The session, locked for this transaction on PostgreSQL (FOR UPDATE): registrations
+    and cancellations of one session count its free places one at a time, as SQLite's
+    single writer does anyway."""
+    return tx.session.exec(select(WebinarSession).where(WebinarSession.id == session_id)
+                           .with_for_update()).one_or_none()
 
 
 def _refuse(row: WebinarSession, person: Person, actor: Actor, action: str, message: str,
@@ -176,6 +185,26 @@ def _confirm(tx: Tx, row: WebinarSession, person: Person, reg: Registration,
                     template="webinar_registered",
                     context=_context(tx, row, person), attachment_ids=[doc.id],
                     object_kind=REG_KIND, object_id=reg.id, step=step)
+
+
+def _unregistered(tx: Tx, row: WebinarSession, person: Person, reg: Registration, step: Step,
+                  *, had_invite: bool) -> None:
+    """The person's own cancellation confirmed; whoever had the invitation in their calendar
+    gets its METHOD:CANCEL (same UID), so the event leaves the calendar."""
+    attachments = []
+    if had_invite:
+        filename, data, media_type = ics_attachment(calendar_event(tx, row, person),
+                                                    cancel=True, stamp=tx.now)
+        doc = documents.store_file(
+            tx, key=f"{REG_KIND}:{reg.id}:ics:cancel:{reg.round}", kind="ics",
+            object_kind=REG_KIND, object_id=reg.id, filename=filename, data=data,
+            media_type=media_type, step=step)
+        attachments.append(doc.id)
+    queue_to_person(tx, person, key=f"{REG_KIND}:{reg.id}:unregistered:{reg.round}",
+                    template="webinar_unregistered",
+                    context={**_context(tx, row, person), "waiting": not had_invite},
+                    attachment_ids=attachments, object_kind=REG_KIND, object_id=reg.id,
+                    step=step)
 
 
 def _waiting(tx: Tx, row: WebinarSession, person: Person, reg: Registration,

@@ -64,6 +64,10 @@ def test_staff_create_a_webinar_cycle_from_the_command_line(tmp_path):
         "заместители руководителей")
     assert "https://meet.example.org/2" in show and "https://meet.example.org/1" in show
     assert "20.10.2099 15:00" in show and "Сетевые партнёры приглашаются" in show
+    announced = imc(tmp_path, "webinar", "announce", "1").stdout
+    assert "объявлен" in announced and "идёт регистрация" in announced
+    assert "в состоянии «объявлен»" in imc(tmp_path, "webinar", "announce", "1",
+                                           ok=False).stderr
     again = imc(tmp_path, "webinar", "plan", str(plan)).stdout  # the saved plan loads as is
     assert "Цикл №2" in again
     refused = imc(tmp_path, "webinar", "create", "--title", "Без ссылки", "--year", "2099",

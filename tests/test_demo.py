@@ -68,6 +68,7 @@ def test_the_webinar_demo_runs_to_the_report(tmp_path, local_mail):
     assert [(s.figures.invited, s.figures.registered, s.figures.attended, s.figures.no_show)
             for s in (first, second, third)] == [(14, 10, 8, 2), (8, 8, 6, 2), (2, 2, 2, 0)]
     assert first.figures.cancelled == 1 and first.unknown == 1
+    assert (first.feedback.count, result.report.feedback.count) == (2, 2)
     assert [(u["line"], u["email"]) for u in result.unknown] == [
         (11, "sidorenko@mail.example.org")]
     assert second.start == "30.10.2024 16:00"  # rescheduled

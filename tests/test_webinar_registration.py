@@ -179,3 +179,69 @@ def test_registering_again_after_a_cancel_gets_a_new_confirmation(rt):
                                        registration_of(rt, first,
                                                        "director@sosh1.example.org").id)]
     assert actions == ["register", "cancel", "register_again"]
+
+
+def test_two_people_racing_for_the_last_place_do_not_overfill_it(rt, monkeypatch):
+    """Both count the free places before either writes (forced by a barrier): on PostgreSQL
+    the session row is locked, so the second waits and goes to the waiting list."""
+    import threading
+
+    from services import webinar_registration
+    from tests.test_webinar_plan import session as block
+    from tests.webinar_factories import invitation_token, make_cycle
+
+    for n in (1, 2):
+        make_school(rt, n)
+    cycle_id, [sid] = make_cycle(rt, block("Один", "2024-10-15 15:00", segment="heads",
+                                           capacity=1))
+    announce(rt, cycle_id, actor=staff_actor(rt))
+    tokens = [invitation_token(rt, sid, f"director@sosh{n}.example.org") for n in (1, 2)]
+    barrier, original = threading.Barrier(2, timeout=1), webinar_registration._taken
+
+    def counted_together(tx, session_id):
+        n = original(tx, session_id)
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other one is waiting for the lock: as it should
+        return n
+
+    monkeypatch.setattr(webinar_registration, "_taken", counted_together)
+    results: list[str] = []
+    threads = [threading.Thread(target=lambda t=t: results.append(register(rt, t)))
+               for t in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["registered", "waiting"]
+
+
+def test_cancelling_sends_the_calendar_cancellation(rt):
+    from tests.webinar_factories import announced_cycle, invitation_token
+
+    _, [first, _second] = announced_cycle(rt, 1)
+    token = invitation_token(rt, first, "director@sosh1.example.org")
+    register(rt, token)
+    cancel(rt, token)
+    [mail] = emails(rt, template="webinar_unregistered")
+    cal = _registered_ics(rt, mail)
+    assert str(cal["METHOD"]) == "CANCEL"
+    [event] = cal.walk("VEVENT")
+    assert str(event["UID"]) == f"webinar-session-{first}@imc-vyselki"
+    assert "отменена по вашей просьбе" in mail.text_body
+
+
+def test_a_session_past_before_the_announcement_is_cancelled_not_announced(rt):
+    from tests.webinar_factories import make_cycle
+
+    make_school(rt, 1)
+    cycle_id, [first, second] = make_cycle(rt)
+    rt.clock.set(datetime(2024, 10, 18, 7, 0, tzinfo=UTC))  # the first was on the 15th
+    invited = announce(rt, cycle_id, actor=staff_actor(rt))
+    assert invited == {second: 1}
+    assert emails(rt, template="webinar_invitation", object_id=first) == []
+    with rt.session() as s:
+        row = s.get(WebinarSession, first)
+        assert (str(row.state), row.cancel_reason) == (
+            "cancelled", "вебинар не был объявлен до своего начала")
