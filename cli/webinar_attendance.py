@@ -91,6 +91,8 @@ def _summary(result: AttendanceResult) -> None:
                   f"изменено отметок: {result.changed}")
     for note in result.left_alone:
         console.print(f"Без изменений: {escape(note)}")
+    for note in result.notes:
+        console.print(f"[bold]Обратите внимание:[/] {escape(note)}")
 
 
 def _split(values: list[str]) -> list[str]:

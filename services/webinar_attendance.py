@@ -1,11 +1,15 @@
 """Attendance of a webinar session: the platform's export imported, or marked by staff.
 
-Whole file or nothing. A row is matched to a registration of the session by e-mail, then by
-the full name; a known person (e-mail of someone in the store) who came without registering
-gets a registration (source «attendance»); nobody else is dropped silently — they are listed
-as unknown on the import's record. At least `min_minutes` (the cycle's rule by default) make
-a registration «участвовал», the others «не участвовал». Registrations change only through
-the machine's transitions, and only when their state differs, so a re-import changes nothing.
+Whole file or nothing. A row with an e-mail is matched by that e-mail only: a registration
+of the session, else a known person (someone in the store) who came without registering and
+gets a registration (source «attendance»); a row without an e-mail by a name that fits exactly
+one registration. Nobody else is dropped silently — they are listed as unknown on the
+import's record. At least `min_minutes` (the cycle's rule by default) make a registration
+«участвовал», the others «не участвовал». The file is the platform's truth: a registration
+not in it becomes «не участвовал» even if marked by hand before (listed in `notes`). A
+cancelled registration cannot be marked (the machine allows no `mark_attended` from it): it is
+left alone and listed. Registrations change only through the machine's transitions, and only
+when their state differs, so a re-import changes nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +35,12 @@ from services.audit import record_event
 from services.errors import DomainError, IllegalTransition, ImportRefused, NotFound
 from services.runtime import Runtime, Tx
 from services.transitions import transition
-from services.webinar_attendance_file import AttendanceRow, group_rows, read_attendance
+from services.webinar_attendance_file import (
+    AttendanceRow,
+    group_rows,
+    namesake_notes,
+    read_attendance,
+)
 from services.webinar_queries import moscow_time
 
 KIND = "webinar_session"
@@ -55,6 +64,7 @@ class AttendanceResult:
     registered: list[str] = field(default_factory=list)  # known people registered by the file
     unknown: list[dict] = field(default_factory=list)  # {"line", "name", "email", "minutes"}
     left_alone: list[str] = field(default_factory=list)  # Russian notes, one per person
+    notes: list[str] = field(default_factory=list)  # marks the file reset; namesake hints
     ignored_headers: list[str] = field(default_factory=list)
 
 
@@ -88,10 +98,15 @@ def import_attendance(rt: Runtime, session_id: int, data: bytes, filename: str, 
             present = seconds is not None and seconds >= threshold * 60
             if reg.state in LEFT_ALONE:
                 if seconds is not None:
-                    result.left_alone.append(f"{_who(person)}: {LEFT_ALONE[reg.state]}")
+                    result.left_alone.append(_left_alone(reg, person, seconds, present))
                 continue
             if reg.state == R.WAITING and not present:
                 continue  # had no place: neither present nor a no-show
+            if reg.state == R.ATTENDED and seconds is None:
+                result.notes.append(f"{_who(person)}: был(а) отмечен(а) «участвовал», в файле "
+                                    "нет — теперь «не участвовал» (файл платформы заменяет "
+                                    "прежние отметки; если человек был, отметьте вручную: "
+                                    "imc webinar mark)")
             reg.minutes_attended = (seconds or 0) // 60
             tx.session.add(reg)
             _apply(tx, result, reg, present, actor, {**note, "minutes": reg.minutes_attended})
@@ -105,6 +120,7 @@ def import_attendance(rt: Runtime, session_id: int, data: bytes, filename: str, 
             _apply(tx, result, reg, True, actor, {**note, "minutes": seconds // 60})
             result.registered.append(person.email)
         result.unknown = unknown
+        result.notes += namesake_notes(unknown, [_names(p) for r, p in regs if r.id not in totals])
         _finish(tx, row, record, result, actor, details)
         return result
 
@@ -220,7 +236,8 @@ def _finish(tx: Tx, row: WebinarSession, record: AttendanceImport, result: Atten
                  state=str(row.state), details={
                      **details, "import_id": record.id, "attended": result.attended,
                      "no_show": result.no_show, "changed": result.changed,
-                     "unknown": len(result.unknown), "registered": result.registered})
+                     "unknown": len(result.unknown), "registered": result.registered,
+                     **({"notes": result.notes} if result.notes else {})})
 
 
 # --- registrations ------------------------------------------------------------------------
@@ -257,6 +274,14 @@ def _new_registration(tx: Tx, row: WebinarSession, person: Person, actor: Actor,
     return reg
 
 
+def _left_alone(reg: Registration, person: Person, seconds: int, present: bool) -> str:
+    if reg.state == R.CANCELLED and present:
+        return (f"{_who(person)}: регистрация отменена, но по файлу присутствовал(а) "
+                f"{seconds // 60} мин. — участие не засчитано (отменённую регистрацию отметить "
+                "нельзя)")
+    return f"{_who(person)}: {LEFT_ALONE[reg.state]}"
+
+
 def _who(person: Person) -> str:
     return f"{person.full_name} <{person.email}>" if person.email else person.full_name
 
@@ -266,9 +291,13 @@ def _person_by_email(tx: Tx, email: str) -> Person | None:
                            .order_by(Person.active.desc(), Person.id)).first()
 
 
+def _names(person: Person) -> tuple[str, str, str]:
+    return person.email, person.full_name, f"{person.last_name} {person.first_name}"
+
+
 def _group(tx: Tx, regs: list[tuple[Registration, Person]], rows: list[AttendanceRow]):
-    return group_rows(rows, [(r.id, p.email, p.full_name, f"{p.last_name} {p.first_name}")
-                             for r, p in regs], lambda email: _person_by_email(tx, email))
+    return group_rows(rows, [(r.id, *_names(p)) for r, p in regs],
+                      lambda email: _person_by_email(tx, email))
 
 
 def _resolve(tx: Tx, row: WebinarSession, attended: list[str], absent: list[str]):

@@ -155,9 +155,13 @@ def name_words(text: str) -> tuple[str, ...]:
 
 def group_rows(rows: list[AttendanceRow], registrations: list[tuple[int, str, str, str]],
                known: Callable[[str], Any]):
-    """Match rows to registrations ((id, e-mail, full name, «Фамилия Имя»)): by e-mail, then by
-    a name that fits one registration only; else `known(email)` (a person of the store) or
-    unknown. A person on several rows (left and rejoined) has the time summed.
+    """Match rows to registrations ((id, e-mail, full name, «Фамилия Имя»)).
+
+    A row with an e-mail is matched by that e-mail only: a registration of the session, else
+    `known(email)` (a person of the store), else unknown — never by its name, so a namesake's
+    registration never gets another person's minutes. A row without an e-mail is matched by
+    a name that fits exactly one registration, else unknown. A person on several rows (left
+    and rejoined) has the time summed.
 
     → ({registration id: seconds}, [(known person, seconds)], [unknown {line, name, email,
     minutes}]).
@@ -171,8 +175,9 @@ def group_rows(rows: list[AttendanceRow], registrations: list[tuple[int, str, st
     people: dict[int, list] = {}
     unknown: dict[str, dict] = {}
     for row in rows:
-        rid = by_email.get(row.email) if row.email else None
-        if rid is None and row.name:
+        if row.email:
+            rid = by_email.get(row.email)
+        else:
             found = by_name.get(name_words(row.name), set())
             rid = next(iter(found)) if len(found) == 1 else None
         if rid is not None:
@@ -188,3 +193,22 @@ def group_rows(rows: list[AttendanceRow], registrations: list[tuple[int, str, st
     listed = [{"line": e["line"], "name": e["name"], "email": e["email"],
                "minutes": e["seconds"] // 60} for e in unknown.values()]
     return totals, [(p, s) for p, s in people.values()], listed
+
+
+def namesake_notes(unknown: list[dict], registered: list[tuple[str, str, str]]) -> list[str]:
+    """A hint for each unknown row with an e-mail whose name fits exactly one registered
+    person ((e-mail, full name, «Фамилия Имя») of those the file did not credit): perhaps
+    the same person under another address. Nothing is credited by it."""
+    by_name: dict[tuple[str, ...], set[str]] = {}
+    for email, full, short in registered:
+        for key in {name_words(full), name_words(short)}:
+            by_name.setdefault(key, set()).add(email)
+    notes = []
+    for entry in unknown:
+        found = sorted(by_name.get(name_words(entry["name"]), ())) if entry["email"] else []
+        if len(found) == 1:
+            notes.append(f"строка {entry['line']}: «{entry['name']}» <{entry['email']}> не "
+                         f"засчитан(а): почта не совпала, хотя ФИО как у записавшегося(ейся) "
+                         f"<{found[0]}>; если это один человек, отметьте участие вручную "
+                         "(imc webinar mark) или исправьте почту в файле")
+    return notes

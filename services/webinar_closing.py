@@ -2,8 +2,17 @@
 
 - A session whose end has passed and that still waits for its time (registration open,
   rescheduled; «объявлен» too once the machine allows `hold` from it) becomes «проведён».
-- A session whose certificates are issued becomes «завершён» when its end is more than
-  `settings.webinar_close_after_days` ago.
+- A session whose end is more than `settings.webinar_close_after_days` ago becomes
+  «завершён» when it is «сертификаты выданы», or still «проведён» / «материалы разосланы»
+  but has nobody awaiting a certificate — attendance never marked, nobody came, or nobody
+  registered; otherwise such a session would keep its cycle open for ever. Awaiting means:
+  - per_session: a registration of this session still «участвовал» (not yet «сертификат
+    выдан»);
+  - min_sessions: every session of the cycle has ended (held or later, or cancelled) and
+    the certificates step has nothing left to issue in the cycle (services.
+    webinar_certificates.pending). An «участвовал» of someone below the minimum awaits
+    nothing.
+  Attendance can no longer be imported or marked once a session is «завершён».
 - A cycle whose sessions are all «завершён» or «отменён» becomes «завершён».
 
 Each object moves in a transaction of its own (actor: the system), so one refusal never holds
@@ -16,15 +25,26 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
-from models.webinar import CycleState, SessionState as S, WebinarCycle, WebinarSession
+from models.webinar import (
+    CertificateRule,
+    CycleState,
+    Registration,
+    RegistrationState as R,
+    SessionState as S,
+    WebinarCycle,
+    WebinarSession,
+)
 from models.webinar_machine import cycle_machine, session_machine
 from services.actors import Actor
-from services.runtime import Runtime
+from services.runtime import Runtime, Tx
 from services.transitions import transition
+from services.webinar_certificates import pending
 from services.webinar_queries import moscow_time
 
 WAITING_FOR_TIME = (S.ANNOUNCED, S.REGISTRATION_OPEN, S.RESCHEDULED)
 FINISHED = (S.CLOSED, S.CANCELLED)
+UNCERTIFIED = (S.HELD, S.MATERIALS_SENT)  # closed only when nobody awaits a certificate
+CLOSABLE = (*UNCERTIFIED, S.CERTIFICATES_ISSUED)
 
 
 def close_due(rt: Runtime) -> dict:
@@ -35,7 +55,7 @@ def close_due(rt: Runtime) -> dict:
     with rt.session() as s:
         candidates = list(s.exec(select(WebinarSession)
                                  .where(WebinarSession.state.in_(
-                                     (*WAITING_FOR_TIME, S.CERTIFICATES_ISSUED)),
+                                     (*WAITING_FOR_TIME, *CLOSABLE)),
                                         WebinarSession.starts_at <= now)
                                  .order_by(WebinarSession.starts_at, WebinarSession.id)))
     report = {"held": [], "closed": [], "cycles_closed": []}
@@ -52,9 +72,25 @@ def due_transition(row: WebinarSession, now: datetime, after: timedelta) -> str 
     if row.state in WAITING_FOR_TIME and row.ends_at <= now:
         # `hold` is taken only from the states the machine allows it from
         return "hold" if row.state in session_machine.get("hold").sources else None
-    if row.state == S.CERTIFICATES_ISSUED and now - row.ends_at > after:
+    if row.state in CLOSABLE and now - row.ends_at > after:
         return "close"
     return None
+
+
+def awaiting_certificates(tx: Tx, row: WebinarSession) -> bool:
+    """Whether closing this held session now could leave someone without a certificate."""
+    if row.state not in UNCERTIFIED:
+        return False
+    cycle = tx.session.get(WebinarCycle, row.cycle_id)
+    if cycle.certificate_rule != CertificateRule.MIN_SESSIONS:
+        return tx.session.exec(select(Registration.id).where(
+            Registration.session_id == row.id, Registration.state == R.ATTENDED)
+        ).first() is not None
+    sessions = {s.id: s for s in tx.session.exec(
+        select(WebinarSession).where(WebinarSession.cycle_id == cycle.id))}
+    if any(s.state in WAITING_FOR_TIME or s.state == S.PLANNED for s in sessions.values()):
+        return True  # a later session may still make someone qualify
+    return bool(pending(tx, cycle, sessions))
 
 
 def _move_session(rt: Runtime, session_id: int, name: str, after: timedelta) -> bool:
@@ -63,6 +99,8 @@ def _move_session(rt: Runtime, session_id: int, name: str, after: timedelta) -> 
                               .with_for_update()).one_or_none()
         if row is None or due_transition(row, tx.now, after) != name:
             return False  # moved meanwhile (by staff or another sweep)
+        if name == "close" and awaiting_certificates(tx, row):
+            return False  # issue the certificates first (imc webinar certificates)
         with transition(tx, session_machine, row, name, actor=Actor.system(),
                         now=tx.now) as step:
             step.details["ended"] = moscow_time(row.ends_at)

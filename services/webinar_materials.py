@@ -54,31 +54,47 @@ def feedback_link(tx: Tx, registration: Registration, person: Person) -> str:
 
 def add_material(rt: Runtime, session_id: int, *, title: str, url: str = "",
                  upload: tuple[str, bytes] | None = None, actor: Actor) -> int:
-    """Add a link or a file (PDF, DOCX, PPTX, XLSX, ZIP, JPEG, PNG) to a session; its id."""
+    """Add a link or a file (PDF, DOCX, PPTX, XLSX, ZIP, JPEG, PNG) to a session; its id.
+
+    Every refusal about an existing session (bad input, a file refused, a cancelled session)
+    is audited against it (action «add_material», outcome refused)."""
     title, url = title.strip(), url.strip()
-    if not title:
-        raise DomainError("Укажите название материала")
-    if bool(url) == (upload is not None):
-        raise DomainError("Укажите для материала либо ссылку, либо файл (одно из двух)")
-    if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
-        raise DomainError(f"Ссылка «{url}» не принята: нужен адрес вида https://…")
     with rt.transaction() as tx:
         row = _session(tx, session_id)
-        if row.state == S.CANCELLED:
-            raise IllegalTransition(f"Вебинар №{row.id} отменён: материалы к нему не добавляют",
-                                    obj=row)
-        material = WebinarMaterial(session_id=row.id, title=title, url=url,
-                                   added_by=actor.person_id, added_at=tx.now)
-        tx.session.add(material)
-        tx.session.flush()
-        if upload is not None:
-            material.document_id = _store_file(tx, row, material, *upload).id
+        try:
+            material = _new_material(tx, row, title, url, upload, actor)
+        except DomainError as err:
+            if err.audit is None:
+                err.audit = {**refusal_audit(session_machine, row, "add_material", actor, ""),
+                             "details": {"title": title[:300], "url": url[:500],
+                                         "file": upload[0][:300] if upload else ""}}
+            raise
         record_event(tx, object_kind=KIND, object_id=row.id, action="add_material",
                      actor=actor, state=str(row.state),
                      details={"material_id": material.id, "title": title,
                               **({"url": url} if url else {"file": upload[0]})},
                      document_ids=[material.document_id] if material.document_id else [])
         return material.id
+
+
+def _new_material(tx: Tx, row: WebinarSession, title: str, url: str,
+                  upload: tuple[str, bytes] | None, actor: Actor) -> WebinarMaterial:
+    if not title:
+        raise DomainError("Укажите название материала", obj=row)
+    if bool(url) == (upload is not None):
+        raise DomainError("Укажите для материала либо ссылку, либо файл (одно из двух)", obj=row)
+    if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
+        raise DomainError(f"Ссылка «{url}» не принята: нужен адрес вида https://…", obj=row)
+    if row.state == S.CANCELLED:
+        raise IllegalTransition(f"Вебинар №{row.id} отменён: материалы к нему не добавляют",
+                                obj=row)
+    material = WebinarMaterial(session_id=row.id, title=title, url=url,
+                               added_by=actor.person_id, added_at=tx.now)
+    tx.session.add(material)
+    tx.session.flush()
+    if upload is not None:
+        material.document_id = _store_file(tx, row, material, *upload).id
+    return material
 
 
 def materials(rt: Runtime, session_id: int) -> list[WebinarMaterial]:

@@ -1,6 +1,8 @@
 """Webinars on request: an organisation asks for a webinar through the page or the API.
 
-`submit_request` checks the form (every problem at once, nothing stored on a refusal), finds
+`submit_request` checks the form (every problem at once, nothing stored on a refusal; the
+refusal is audited as `webinar_request` №0 naming only the fields at fault, nothing the
+person typed), finds
 who asks — a known person by e-mail, else the organisation by its short or full name — and
 creates a contact person for an unknown requester, so that the letters and, once the webinar
 is scheduled, the personal invitation can reach them. The requester gets a receipt, the
@@ -16,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from adapters.clock import MOSCOW
-from models import Organisation, OrgKind, Person, PersonRole
+from models import ActorKind, Organisation, OrgKind, Person, PersonRole
 from models.webinar import WebinarSession
 from models.webinar_machine import request_machine
 from models.webinar_request import RequestState, WebinarRequest
@@ -49,6 +51,7 @@ REQUIRED = ("organisation", "requester_name", "email", "topic")
 LIMITS = {"organisation": 500, "requester_name": 300, "email": 254, "phone": 50, "topic": 500,
           "audience": 500, "preferred_dates": 500, "comment": 5000}
 TRUTHY = ("1", "true", "on", "да", "yes", "+", "согласен", "согласна")
+REQUESTER = {"page": "страница запроса на вебинар", "api": "API запросов на вебинар"}
 
 
 class RequestRefused(DomainError):
@@ -81,15 +84,22 @@ class RequestForm:
         return cls(**text, consent=consented(data.get("consent")))
 
     def problems(self) -> list[str]:
-        found = [f"не заполнено поле «{LABELS[k]}»" for k in REQUIRED if not getattr(self, k)]
+        return [text for _, text in self.field_problems()]
+
+    def field_problems(self) -> list[tuple[str, str]]:
+        """(field, Russian problem) for every problem, in the order they are shown."""
+        found = [(k, f"не заполнено поле «{LABELS[k]}»") for k in REQUIRED
+                 if not getattr(self, k)]
         if self.requester_name and len(self.requester_name.split()) < 2:
-            found.append("в поле «ФИО» укажите фамилию и имя (и отчество, если есть)")
+            found.append(("requester_name",
+                          "в поле «ФИО» укажите фамилию и имя (и отчество, если есть)"))
         if self.email and not _EMAIL.fullmatch(normalize_email(self.email)):
-            found.append(f"«{self.email}» не похож на адрес электронной почты")
-        found += [f"поле «{LABELS[k]}» длиннее {n} символов"
+            found.append(("email", f"«{self.email}» не похож на адрес электронной почты"))
+        found += [(k, f"поле «{LABELS[k]}» длиннее {n} символов")
                   for k, n in LIMITS.items() if len(getattr(self, k)) > n]
         if not self.consent:
-            found.append("без согласия на обработку персональных данных запрос не принимается")
+            found.append(("consent",
+                          "без согласия на обработку персональных данных запрос не принимается"))
         return found
 
 
@@ -107,10 +117,12 @@ def submit_request(rt: Runtime, *, organisation: str, requester_name: str, email
                                email=email, phone=phone, topic=topic, audience=audience,
                                preferred_dates=preferred_dates, comment=comment,
                                consent=consent))
-    problems = form.problems()
-    if problems:
-        raise RequestRefused(problems)
+    source = source if source in SOURCES else "page"
+    problems = form.field_problems()
     with rt.transaction() as tx:
+        if problems:
+            raise RequestRefused([text for _, text in problems],
+                                 audit=_refusal_audit(source, [f for f, _ in problems]))
         address = normalize_email(form.email)
         person = _person_by_email(tx, address)
         org_id = person.organisation_id if person is not None else None
@@ -122,7 +134,7 @@ def submit_request(rt: Runtime, *, organisation: str, requester_name: str, email
             organisation_id=org_id, organisation_name=form.organisation, person_id=person.id,
             requester_name=form.requester_name, email=address, phone=form.phone,
             topic=form.topic, audience=form.audience, preferred_dates=form.preferred_dates,
-            comment=form.comment, source=source if source in SOURCES else "page",
+            comment=form.comment, source=source,
             consent_at=tx.now, submitted_at=tx.now, updated_at=tx.now)
         tx.session.add(req)
         tx.session.flush()
@@ -132,6 +144,17 @@ def submit_request(rt: Runtime, *, organisation: str, requester_name: str, email
                                 person_id=person.id, topic=req.topic)
             _notify(tx, req, person, step)
         return req.id
+
+
+def _refusal_audit(source: str, fields: list[str]) -> dict:
+    """The refused attempt, audited as request №0 (none was stored) with the fields at fault
+    only: the error text too is made of their labels, not of what the person typed."""
+    named = list(dict.fromkeys(fields))
+    return {"object_kind": KIND, "object_id": 0, "action": "submit",
+            "actor": Actor(ActorKind.PARTICIPANT, None, REQUESTER[source]),
+            "details": {"source": source, "fields": sorted(named),
+                        "error": "Запрос не принят, ошибки в полях: "
+                                 + ", ".join(f"«{LABELS[f]}»" for f in named)}}
 
 
 def _notify(tx: Tx, req: WebinarRequest, person: Person, step: Step) -> None:

@@ -17,9 +17,14 @@ from services.audit import trail
 from services.errors import DomainError, IllegalTransition, ImportRefused
 from services.webinar_attendance import attendees, import_attendance, mark
 from services.webinar_attendance_file import parse_duration
-from tests.factories import staff_actor
+from services.webinar_invitations import announce
+from services.webinar_registration import cancel
+from tests.factories import make_school, staff_actor
+from tests.test_webinar_plan import session
 from tests.webinar_factories import (
     announced_cycle,
+    invitation_token,
+    make_cycle,
     make_deputy,
     register_by_email,
     registration_of,
@@ -218,6 +223,73 @@ def test_a_known_person_who_came_without_registering_is_registered_and_attended(
     assert [e.action for e in trail(rt, "webinar_registration", reg.id)] == \
         ["register", "mark_attended"]
     assert "ivanova@imc-vyselki.example.org" not in _states(rt, held)
+
+
+def test_a_row_with_an_email_is_matched_by_that_email_only(rt, held):
+    make_school(rt, 4)  # its head is another «Кузнецова Мария Ивановна», not registered
+    text = ("ФИО;E-mail;Минуты\n"
+            "Кузнецова Мария Ивановна;director@sosh1.example.org;10\n"  # left after 10 min
+            "Кузнецова Мария Ивановна;director@sosh4.example.org;60\n"  # the namesake
+            "Семёнова Алёна Викторовна;alena@home.example.org;50\n"  # an unknown address
+            "Орлов Пётр Ильич;;40\n")  # no e-mail: by the name, one registration fits
+    result = _import(rt, held, text)
+    assert _states(rt, held) == {HEAD.format(1): ("no_show", 10),
+                                 HEAD.format(2): ("no_show", 0),
+                                 HEAD.format(3): ("attended", 40),
+                                 HEAD.format(4): ("attended", 60)}
+    assert result.registered == [HEAD.format(4)]
+    assert result.unknown == [{"line": 4, "name": "Семёнова Алёна Викторовна",
+                               "email": "alena@home.example.org", "minutes": 50}]
+    # the registered namesake who is not in the file is pointed out, not credited
+    [hint] = result.notes
+    assert hint.startswith("строка 4: «Семёнова Алёна Викторовна» <alena@home.example.org>")
+    assert f"<{HEAD.format(2)}>" in hint and "imc webinar mark" in hint
+
+
+def test_a_name_without_email_fitting_two_registrations_is_unknown(rt):
+    _cycle_id, sessions = announced_cycle(rt, schools=2)  # both heads: Кузнецова Мария Ивановна
+    for n in (1, 2):
+        register_by_email(rt, sessions[0], HEAD.format(n))
+    rt.clock.set(AFTER)
+    result = _import(rt, sessions[0], "ФИО;E-mail;Минуты\nМария Кузнецова;;45\n")
+    assert result.unknown == [{"line": 2, "name": "Мария Кузнецова", "email": "",
+                               "minutes": 45}]
+    assert {state for state, _ in _states(rt, sessions[0]).values()} == {"no_show"}
+
+
+def test_the_file_resets_earlier_marks_of_people_not_in_it_and_says_so(rt, held):
+    mark(rt, held, attended=[HEAD.format(1), HEAD.format(3)], absent=[], actor=staff_actor(rt))
+    result = _import(rt, held, "Email;Минуты\ndirector@sosh1.example.org;45\n")
+    assert _states(rt, held)[HEAD.format(3)] == ("no_show", 0)
+    [note] = result.notes
+    assert note.startswith(f"Орлов Пётр Ильич <{HEAD.format(3)}>: был(а) отмечен(а) «участвовал»")
+    assert "теперь «не участвовал»" in note
+    [entry] = [e for e in trail(rt, "webinar_session", held) if e.action == "attendance"
+               and e.details.get("import_id") == result.import_id]
+    assert entry.details["notes"] == [note]
+    assert _import(rt, held, "Email;Минуты\ndirector@sosh1.example.org;45\n").notes == []
+
+
+def test_a_waiting_attendee_is_credited_a_cancelled_one_only_listed(rt):
+    for n in (1, 2, 3):
+        make_school(rt, n)
+    cycle_id, (first, _second) = make_cycle(
+        rt, session("Первый", "2024-10-15 15:00", segment="heads", capacity=1),
+        session("Второй", "2024-10-29 15:00", segment="heads"))
+    announce(rt, cycle_id, actor=staff_actor(rt))
+    assert [register_by_email(rt, first, HEAD.format(n)) for n in (1, 2, 3)] == \
+        ["registered", "waiting", "waiting"]
+    cancel(rt, invitation_token(rt, first, HEAD.format(3)))
+    rt.clock.set(AFTER)
+    result = _import(rt, first, "Email;Минуты\ndirector@sosh2.example.org;45\n"
+                                "director@sosh3.example.org;50\n")
+    assert _states(rt, first) == {HEAD.format(1): ("no_show", 0),
+                                  HEAD.format(2): ("attended", 45),
+                                  HEAD.format(3): ("cancelled", None)}
+    [note] = result.left_alone
+    assert note == (f"Кузнецова Мария Ивановна <{HEAD.format(3)}>: регистрация отменена, но по "
+                    "файлу присутствовал(а) 50 мин. — участие не засчитано (отменённую "
+                    "регистрацию отметить нельзя)")
 
 
 def test_reimport_is_idempotent_and_a_corrected_file_corrects(rt, held):

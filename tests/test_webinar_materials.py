@@ -183,3 +183,27 @@ def test_material_input_is_checked(rt, first_session):
         add_material(rt, first, title=" ", url="https://video.example.org/1", actor=actor)
     with rt.session() as s:
         assert s.exec(select(Document).where(Document.kind == "webinar_material")).all() == []
+
+
+def test_refused_materials_are_audited_against_the_session(rt, first_session):
+    from services.webinar_schedule import cancel_session
+
+    first = first_session
+    actor = staff_actor(rt)
+    with pytest.raises(DomainError, match="название"):
+        add_material(rt, first, title=" ", url="https://video.example.org/1", actor=actor)
+    with pytest.raises(UploadRefused, match="не архив ZIP"):
+        add_material(rt, first, title="Архив", upload=("a.zip", PDF), actor=actor)
+    cancel_session(rt, first, reason="Ведущий заболел", actor=actor)
+    with pytest.raises(IllegalTransition, match="отменён: материалы к нему не добавляют"):
+        add_material(rt, first, title="Запись", url="https://video.example.org/1", actor=actor)
+    refused = [e for e in trail(rt, "webinar_session", first) if e.outcome == Outcome.REFUSED]
+    assert [(e.action, e.from_state) for e in refused] == [
+        ("add_material", "registration_open"), ("add_material", "registration_open"),
+        ("add_material", "cancelled")]
+    assert "название" in refused[0].details["error"]
+    assert refused[1].details["file"] == "a.zip"
+    assert refused[2].details["url"] == "https://video.example.org/1"
+    assert refused[2].actor_id == actor.person_id
+    with rt.session() as s:
+        assert s.exec(select(Document).where(Document.kind == "webinar_material")).all() == []

@@ -207,6 +207,26 @@ def test_consent_is_required(rt, client, school):
     assert count(rt, WebinarRequest) == 0 and emails(rt) == []
 
 
+def test_a_refused_request_is_audited_naming_the_fields_only(rt, client, school):
+    typed = {"requester_name": "Смирнова", "email": "smirnova-at-sosh1", "topic": "",
+             "phone": "8" * 60, "consent": False}
+    with pytest.raises(RequestRefused):
+        submit_request(rt, **{**FORM, **typed}, source="api")
+    assert client.post("/webinar-requests", data={**FORM, "organisation": ""}).status_code == 400
+    entries = trail(rt, "webinar_request", 0)
+    assert [(e.action, e.outcome, e.details["source"]) for e in entries] == [
+        ("submit", Outcome.REFUSED, "api"), ("submit", Outcome.REFUSED, "page")]
+    assert entries[0].details["fields"] == ["consent", "email", "phone", "requester_name",
+                                            "topic"]
+    assert entries[1].details["fields"] == ["organisation"]
+    assert entries[0].actor_id is None and entries[0].actor_label == "API запросов на вебинар"
+    assert entries[1].details["error"] == "Запрос не принят, ошибки в полях: «Организация»"
+    recorded = " ".join(f"{e.details} {e.reason} {e.actor_label}" for e in entries)
+    for value in ("Смирнова", "smirnova", "sosh1", "8888", "Формирующее", "мбоу"):
+        assert value not in recorded
+    assert count(rt, WebinarRequest) == 0
+
+
 # ---- scheduling -------------------------------------------------------------------------------
 
 
