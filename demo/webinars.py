@@ -1,17 +1,18 @@
 """`make demo`, part three: the autumn 2024 cycle of network webinars, plan to report.
 
 The plan (data/samples/webinars-autumn-2024.yaml) has three sessions: heads of schools,
-their deputies, network partners; partners are invited to every session in parallel. The
-district's schools come from data/samples/schools.csv, the partners from partners.csv (two
-of them sign their agreements), six schools name a deputy. Invitations go out by segment;
-people register through their links, one cancels, a guest registers on the open page with
-the personal-data consent; the deputies' webinar is moved by a day (updated invitations,
-SEQUENCE 1); the sweep sends the 24-hour and the 1-hour reminders; the platform's export of
-the first webinar arrives in Windows-1251 with a person nobody registered; the second
-webinar's export is a UTF-8 file, the third is marked by hand; materials and the feedback
-form go to the attendees, two of them answer; the certificates are issued (twice — the
-second run issues nothing); a school asks for a webinar of its own, which is scheduled;
-the cycle report is printed and stored as .xlsx. The store is var/demo/webinars/.
+their deputies, network partners; partners are invited to every session in parallel.
+Schools come from data/samples/schools.csv, partners from partners.csv (two of them sign
+their agreements), deputies of six schools from deputies.csv. Invitations go out by
+segment; people register through their links, one cancels, a guest registers on the open
+page with the personal-data consent; the deputies' webinar is moved by a day (updated
+invitations, SEQUENCE 1); the sweep sends the 24-hour and the 1-hour reminders; the
+platform's export of the first webinar arrives in Windows-1251 with a person nobody
+registered; the second webinar's export is a UTF-8 file, the third is marked by hand;
+materials and the feedback form go to the attendees, two of them answer; the certificates
+are issued (twice — the second run issues nothing); a school asks for a webinar of its
+own, which is scheduled; the cycle report is printed and stored as .xlsx. The store is
+var/demo/webinars/.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ from services import (
     webinar_report_xlsx,
     webinar_schedule,
 )
-from services.org import fill_cases, staff_actor
+from services.org import staff_actor
 from services.partners import import_partners
+from services.people_import import import_people
 from services.runtime import Runtime
 from services.seed import load_centre
 from services.sweep import fire_timers
@@ -63,12 +65,6 @@ from services.webinar_requests import submit_request
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
 PLAN = SAMPLES / "webinars-autumn-2024.yaml"
-DEPUTIES = (("Осипова", "Наталья", "Геннадьевна", "female"),
-            ("Рябов", "Денис", "Олегович", "male"),
-            ("Гусева", "Людмила", "Анатольевна", "female"),
-            ("Мельник", "Оксана", "Васильевна", "female"),
-            ("Зайцев", "Роман", "Евгеньевич", "male"),
-            ("Федорова", "Светлана", "Юрьевна", "female"))
 console = Console()
 
 
@@ -119,9 +115,10 @@ class _Story:
             ag = agreements.start(rt, partner_id=partner, actor=self.staff)
             agreements.approve(rt, ag, actor=director)
             agreements.record_signed(rt, ag, actor=self.staff, note="Подписан на бумаге")
-        self._deputies(schools[:6])
+        deputies = import_people(rt, (SAMPLES / "deputies.csv").read_bytes(), "deputies.csv",
+                                 actor=self.staff)
         say("1 октября", f"Школ района: {len(schools)}, сетевых партнёров: {len(partners)} "
-                         "(договоры действуют у двух), заместителей внесено: 6")
+                         "(договоры действуют у двух), заместителей: {deputies.created}")
 
         cycle = self.result.cycle_id = load_plan(rt, PLAN, actor=self.staff)
         invited = announce(rt, cycle, actor=self.staff)
@@ -210,16 +207,6 @@ class _Story:
             self.result.emails = len(s.exec(select(OutboxEmail.id)).all())
 
     # -- steps -------------------------------------------------------------------------
-
-    def _deputies(self, schools: list[int]) -> None:
-        with self.rt.transaction() as tx:
-            for n, (org, (last, first, middle, gender)) in enumerate(
-                    zip(schools, DEPUTIES, strict=True), start=1):
-                tx.session.add(fill_cases(Person(
-                    organisation_id=org, role=PersonRole.DEPUTY, last_name=last,
-                    first_name=first, middle_name=middle, gender=gender,
-                    position="Заместитель директора по учебно-воспитательной работе",
-                    email=f"zam{n}@vyselki-edu.example.org", created_at=tx.now)))
 
     def _links(self, session_id: int) -> list[tuple[str, str]]:
         """(address, personal-link token) of everyone invited to a session, in order."""
