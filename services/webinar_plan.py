@@ -82,7 +82,8 @@ def parse_plan(text: str, source_name: str = "план", *, now: datetime | None
     try:
         spec = PlanSpec.model_validate(doc.data)
     except ValidationError as err:
-        problems += [_problem_of(e, doc.data, doc.lines) for e in err.errors()]
+        problems += [_problem_of(e, doc.data, doc.lines) for e in err.errors()
+                     if not _falsely_empty(e, doc.data)]
     problems += [Problem(line_of(doc.lines, path), msg) for path, msg in _cross(doc.data, now)]
     refuse_if_any(problems, what=WHAT)
     return _with_segments(spec)
@@ -118,6 +119,14 @@ def load_plan(rt, text_or_path: str | Path, *, actor: Actor) -> int:
                                     segment=str(s.segment),
                                     start=s.start_local.strftime("%d.%m.%Y %H:%M"))
         return cycle.id
+
+
+def _falsely_empty(error: dict, data: dict) -> bool:
+    """Pydantic counts only the valid entries for min_length: one bad session in the file
+    is not «no sessions at all»."""
+    sessions = data.get("sessions") if isinstance(data, dict) else None
+    return (error["type"] == "too_short" and tuple(error["loc"]) == ("sessions",)
+            and isinstance(sessions, list) and len(sessions) > 0)
 
 
 def _with_segments(spec: PlanSpec) -> PlanSpec:

@@ -209,3 +209,9 @@ def test_the_command_line_plans_lists_and_shows_a_cycle(rt, monkeypatch):
         assert text in shown.output
     missing = runner.invoke(app, ["webinar", "show", "9"], env=env)
     assert missing.exit_code == 1
+
+
+def test_one_bad_session_is_not_reported_as_no_sessions(rt):
+    problems = refusal(rt, plan(session("Тема").replace('link: "https://', 'link: "ftp://')))
+    assert not any("нет ни одного вебинара" in p for p in problems)
+    assert any("ссылка" in p for p in problems)
