@@ -16,6 +16,7 @@ class MailStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    WITHDRAWN = "withdrawn"  # no longer needed (its webinar cancelled, moved, begun): not sent
 
 
 MAIL_STATUS_LABELS = {
@@ -23,6 +24,7 @@ MAIL_STATUS_LABELS = {
     MailStatus.SENDING: "отправляется",
     MailStatus.SENT: "отправлено",
     MailStatus.FAILED: "не доставлено",
+    MailStatus.WITHDRAWN: "отозвано: больше не нужно",
 }
 
 
@@ -48,4 +50,7 @@ class OutboxEmail(SQLModel, table=True):
     last_error: str = ""
     last_code: int | None = None
     sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
+    # Mail pointless from this moment on (a reminder once its webinar has begun): a drain never
+    # sends it at or after this instant, it is withdrawn instead. None: no deadline.
+    expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

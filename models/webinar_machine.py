@@ -1,12 +1,15 @@
 """Transition tables of a webinar cycle, its sessions and registrations (DOMAIN.md, process 3).
 
-A reschedule moves a session (before it is held) to «перенесён»: everyone registered gets an
-updated invite and registration goes on; a further reschedule is allowed. A registration is
-created «зарегистрирован»; when the session is full it goes straight to the waiting list
-(`queue`) in the same transaction and is moved up (`move_up`) when a place frees.
+A reschedule moves a session (before it begins) to «перенесён»: everyone registered gets an
+updated invite and registration goes on; a further reschedule is allowed. Rescheduling or
+cancelling an announced session is refused once it has begun (the caller passes `now`). A
+registration is created «зарегистрирован»; when the session is full it goes straight to the
+waiting list (`queue`) in the same transaction and is moved up (`move_up`) when a place frees.
 """
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 from models.fsm import Machine
 from models.webinar import (
@@ -18,6 +21,8 @@ from models.webinar import (
     WebinarSession,
 )
 from models.webinar_request import RequestState as Q, WebinarRequest
+
+MOSCOW = ZoneInfo("Europe/Moscow")
 
 
 def _reason_required(obj, ctx):
@@ -38,6 +43,27 @@ def _not_started(obj, ctx):
     return None
 
 
+def _before_start(obj, ctx):
+    """An announced session is moved or cancelled only before it begins (when `now` is
+    given). One still planned was never announced, so nothing took place: it may be moved to
+    a new date or cancelled whenever."""
+    now = ctx.get("now")
+    if now is None or obj.state == S.PLANNED or now < obj.starts_at:
+        return None
+    if now >= obj.ends_at:
+        return f"вебинар уже прошёл (закончился {_moscow(obj.ends_at)} по Москве)"
+    return (f"вебинар уже идёт (начался {_moscow(obj.starts_at)} по Москве): перенести или "
+            "отменить его можно только до начала")
+
+
+def _before_start_with_reason(obj, ctx):
+    return _before_start(obj, ctx) or _reason_required(obj, ctx)
+
+
+def _moscow(moment) -> str:
+    return f"{moment.astimezone(MOSCOW):%d.%m.%Y в %H:%M}"
+
+
 cycle_machine = Machine("webinar_cycle", WebinarCycle, "state", Y.DRAFT)
 m = cycle_machine
 m.add("create", {Y.DRAFT}, Y.DRAFT, "создание цикла вебинаров")
@@ -53,8 +79,9 @@ m.add("announce", {S.PLANNED}, S.ANNOUNCED, "объявить вебинар")
 m.add("open_registration", {S.ANNOUNCED, S.RESCHEDULED}, S.REGISTRATION_OPEN,
       "открыть регистрацию", _not_started)
 m.add("move", {S.PLANNED}, S.PLANNED, "перенести вебинар до объявления", _reason_required)
-m.add("reschedule", BEFORE - {S.PLANNED}, S.RESCHEDULED, "перенести вебинар", _reason_required)
-m.add("cancel", BEFORE, S.CANCELLED, "отменить вебинар", _reason_required)
+m.add("reschedule", BEFORE - {S.PLANNED}, S.RESCHEDULED, "перенести вебинар",
+      _before_start_with_reason)
+m.add("cancel", BEFORE, S.CANCELLED, "отменить вебинар", _before_start_with_reason)
 m.add("hold", {S.ANNOUNCED, S.REGISTRATION_OPEN, S.RESCHEDULED}, S.HELD, "отметить проведение",
       _started)
 m.add("send_materials", {S.HELD}, S.MATERIALS_SENT, "разослать материалы")

@@ -72,7 +72,24 @@ def _claimable(now: datetime):
     due = (OutboxEmail.status == MailStatus.QUEUED) & (OutboxEmail.next_attempt_at <= now)
     stale = (OutboxEmail.status == MailStatus.SENDING) & (
         OutboxEmail.claimed_at < now - CLAIM_TIMEOUT)
-    return due | stale
+    return (due | stale) & _unexpired(now)
+
+
+def _unexpired(now: datetime):
+    return OutboxEmail.expires_at.is_(None) | (OutboxEmail.expires_at > now)
+
+
+def _withdraw_expired(session, now: datetime) -> None:
+    """Mail past its deadline that no drain will send any more (queued, or claimed by a drain
+    that died) is marked withdrawn: one UPDATE over the few rows with a deadline."""
+    abandoned = (OutboxEmail.status == MailStatus.SENDING) & (
+        OutboxEmail.claimed_at < now - CLAIM_TIMEOUT)
+    session.execute(
+        sa.update(OutboxEmail)
+        .where(OutboxEmail.expires_at <= now,
+               (OutboxEmail.status == MailStatus.QUEUED) | abandoned)
+        .values(status=MailStatus.WITHDRAWN, claimed_at=None)
+        .execution_options(synchronize_session=False))
 
 
 def claim(rt: Runtime, limit: int) -> list[int]:
@@ -80,7 +97,8 @@ def claim(rt: Runtime, limit: int) -> list[int]:
 
     Claims are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-level advisory
     lock), so the budget and the rows taken are decided by one drain at a time; the update
-    re-checks the status, so a row is never taken twice even without that lock.
+    re-checks the status, so a row is never taken twice even without that lock. Mail whose
+    `expires_at` has come is never taken: the same transaction marks it withdrawn.
     """
     now = rt.clock.now()
     with rt.transaction() as tx:
@@ -88,6 +106,7 @@ def claim(rt: Runtime, limit: int) -> list[int]:
         if postgres:
             tx.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
                                {"key": CLAIM_LOCK_KEY})
+        _withdraw_expired(tx.session, now)
         limit = min(limit, _budget(tx.session, rt.settings, now))
         if limit <= 0:
             return []
@@ -109,7 +128,8 @@ def due_count(rt: Runtime) -> int:
     now = rt.clock.now()
     with rt.session() as s:
         stmt = select(sa.func.count()).select_from(OutboxEmail).where(
-            OutboxEmail.status == MailStatus.QUEUED, OutboxEmail.next_attempt_at <= now)
+            OutboxEmail.status == MailStatus.QUEUED, OutboxEmail.next_attempt_at <= now,
+            _unexpired(now))
         return int(s.exec(stmt).one())
 
 

@@ -36,6 +36,7 @@ from services.webinar_invitations import (
     personal_link,
     session_card,
 )
+from services.webinar_reminders import withdraw_reminders
 
 REG_KIND = "webinar_registration"
 OPEN = (SessionState.REGISTRATION_OPEN, SessionState.RESCHEDULED)
@@ -103,6 +104,8 @@ def cancel(rt: Runtime, token: str) -> str:
         with transition(tx, registration_machine, reg, "cancel", actor=actor) as step:
             step.details["session_id"] = row.id
             _unregistered(tx, row, person, reg, step, had_invite=freed)
+            step.details["reminders_withdrawn"] = withdraw_reminders(
+                tx, session_id=row.id, registration_id=reg.id)
         if freed and row.state in OPEN:
             _move_up(tx, row)
         return str(reg.state)

@@ -7,7 +7,13 @@ a cancelled session. The wave is remembered in `ReminderWave(session, offset, se
 reschedule raises the session's sequence, so the waves fire again for the new time (and the
 waves of the old time, measured against the new start, are simply not due). A late sweep
 that finds several waves due sends only the nearest one (the smallest offset) and records the
-others as skipped.
+others as skipped. A reschedule records as skipped, at the new sequence, every wave already
+fired for an earlier schedule whose new moment has passed too (a 24-hour reminder is not sent
+again when the session moves by half an hour; it is when it moves to another day).
+
+A reminder expires at the session's start: the drain never sends it later (rate limits can
+hold mail back), it withdraws it. `withdraw_reminders` withdraws the reminders still queued
+for a session (cancelled, rescheduled) or for one registration (cancelled by the person).
 
 Speed: a wave for 10,000 registrants is queued with one query for the registrations and their
 people, one for the keys already queued, and inserts of many rows per statement.
@@ -132,10 +138,42 @@ def queue_wave(tx: Tx, row: WebinarSession, offset: int) -> int:
                      "text_body": mail.text, "html_body": mail.html, "attachment_ids": [],
                      "object_kind": REG_KIND, "object_id": registration_id,
                      "status": MailStatus.QUEUED, "attempts": 0, "next_attempt_at": tx.now,
-                     "last_error": "", "created_at": tx.now})
+                     "expires_at": row.starts_at, "last_error": "", "created_at": tx.now})
     for start in range(0, len(rows), _INSERT_CHUNK):
         tx.session.execute(sa.insert(OutboxEmail), rows[start:start + _INSERT_CHUNK])
     return len(rows)
+
+
+def withdraw_reminders(tx: Tx, *, session_id: int, registration_id: int | None = None) -> int:
+    """Withdraw the reminders of a session (or of one registration of it) not yet sent, in one
+    UPDATE; how many were withdrawn. Mail already handed to a drain is left to it."""
+    registrations = select(Registration.id).where(Registration.session_id == session_id)
+    if registration_id is not None:
+        registrations = registrations.where(Registration.id == registration_id)
+    result = tx.session.execute(
+        sa.update(OutboxEmail)
+        .where(OutboxEmail.template == TEMPLATE, OutboxEmail.object_kind == REG_KIND,
+               OutboxEmail.status == MailStatus.QUEUED,
+               OutboxEmail.object_id.in_(registrations.scalar_subquery()))
+        .values(status=MailStatus.WITHDRAWN)
+        .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def skip_passed_waves(tx: Tx, row: WebinarSession) -> list[int]:
+    """After a reschedule (the new sequence and start already on `row`): the offsets whose wave
+    fired at an earlier schedule and whose moment at the new start has passed as well are
+    recorded as skipped at the new sequence, so they are not sent a second time."""
+    offsets = set(tx.rt.settings.webinar_reminder_offsets_minutes)
+    fired = set(tx.session.exec(select(ReminderWave.offset_minutes).where(
+        ReminderWave.session_id == row.id, ReminderWave.sequence < row.sequence).distinct()))
+    skipped = sorted(o for o in offsets & fired
+                     if row.starts_at - timedelta(minutes=o) <= tx.now)
+    for offset in skipped:
+        tx.session.add(ReminderWave(session_id=row.id, offset_minutes=offset,
+                                    sequence=row.sequence, skipped=True, sent=0,
+                                    fired_at=tx.now))
+    return skipped
 
 
 def when_text(start: datetime, now: datetime) -> str:

@@ -321,3 +321,53 @@ def test_mail_list_and_show_print_russian_statuses(rt, smtp, monkeypatch):
     assert "Статус: не доставлено" in shown and "failed" not in shown
     only_failed = _imc_mail(rt, monkeypatch, "list", "--status", "failed").output
     assert "не доставлено" in only_failed and "отправлено" not in only_failed
+
+
+# --- Mail with a deadline (expires_at): withdrawn, never sent late ----------------------------
+
+
+def _expiring(rt, minutes: dict[int, int]) -> None:
+    """Give queued messages a deadline: {row id: minutes from now}."""
+    from models import OutboxEmail
+
+    with rt.transaction() as tx:
+        for mail_id, m in minutes.items():
+            tx.session.get(OutboxEmail, mail_id).expires_at = tx.now + timedelta(minutes=m)
+
+
+def test_mail_past_its_deadline_is_withdrawn_and_never_sent(rt, smtp, clock, monkeypatch):
+    rt.settings = rt.settings.model_copy(update={"mail_rate_per_day": 5})
+    started(rt)
+    soon, later, flaky = queue(rt, 3)
+    _expiring(rt, {soon: 1, later: 5, flaky: 5})
+    smtp.replies = {"person2@example.org": "451 4.3.0 Попробуйте позже"}
+    clock.advance(timedelta(minutes=2))
+    report = run(rt)
+    assert (len(report.sent), report.retry, report.failed) == (2, [flaky], [])
+    clock.advance(timedelta(minutes=4))  # the retry is due after its deadline
+    assert run(rt).attempted == 0
+    statuses = {m.id: m.status for m in emails(rt)}
+    assert (statuses[soon], statuses[later], statuses[flaky]) == (
+        MailStatus.WITHDRAWN, MailStatus.SENT, MailStatus.WITHDRAWN)
+    assert sorted(m["X-IMC-Key"] for m in smtp.messages if m["X-IMC-Key"].startswith("test:")) \
+        == ["test:1"]
+    assert mail_delivery.budget(rt) == 5 - 2  # withdrawn mail does not use the daily limit
+    assert mail_delivery.due_count(rt) == 0
+
+    listing = _imc_mail(rt, monkeypatch, "list", "--status", "withdrawn")
+    assert listing.exit_code == 0, listing.output
+    assert listing.output.count("отозвано: больше не нужно") == 2
+    refused = _imc_mail(rt, monkeypatch, "retry", str(soon), "--by", "ivanova")
+    assert refused.exit_code == 1 and "не в статусе «не доставлено»" in refused.output
+    nothing = _imc_mail(rt, monkeypatch, "retry", "--all-failed", "--by", "ivanova")
+    assert "Недоставленных писем нет" in nothing.output
+
+
+def test_a_claim_abandoned_past_its_deadline_is_not_taken_again(rt, clock):
+    started(rt)
+    [mail_id] = queue(rt, 1)
+    _expiring(rt, {mail_id: 5})
+    assert mail_id in claim(rt, 10)  # the drain that took it dies before sending
+    clock.advance(timedelta(minutes=20))  # past the claim timeout and the deadline
+    assert mail_id not in claim(rt, 10)
+    assert [m.status for m in emails(rt) if m.id == mail_id] == [MailStatus.WITHDRAWN]

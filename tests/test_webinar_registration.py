@@ -245,3 +245,25 @@ def test_a_session_past_before_the_announcement_is_cancelled_not_announced(rt):
         row = s.get(WebinarSession, first)
         assert (str(row.state), row.cancel_reason) == (
             "cancelled", "вебинар не был объявлен до своего начала")
+
+
+def test_a_reminder_queued_before_the_person_cancels_is_withdrawn(rt, smtp):
+    import asyncio
+
+    from models import MailStatus
+    from services.mail_delivery import drain
+    from services.sweep import fire_timers
+    from tests.webinar_factories import announced_cycle, invitation_token
+
+    _, [first, _second] = announced_cycle(rt, 1)
+    token = invitation_token(rt, first, "director@sosh1.example.org")
+    register(rt, token)
+    rt.clock.set(datetime(2024, 10, 15, 11, 1, tzinfo=UTC))  # 59 minutes before 15:00 MSK
+    fire_timers(rt)  # the 1-hour wave is queued…
+    cancel(rt, token)  # …and the person cancels before the mail goes out
+    smtp.clear()
+    asyncio.run(drain(rt))
+    [reminder] = emails(rt, template="webinar_reminder")
+    assert reminder.status == MailStatus.WITHDRAWN
+    assert [m["Subject"] for m in smtp.messages
+            if m["Subject"].startswith("Напоминание")] == []

@@ -15,6 +15,7 @@ from services.mail_delivery import drain
 from services.sweep import fire_timers, summary
 from services.webinar_invitations import announce
 from services.webinar_registration import cancel
+from services.webinar_reminders import withdraw_reminders
 from services.webinar_schedule import cancel_session, reschedule
 from tests.factories import emails, link_token, make_school, staff_actor
 from tests.test_webinar_plan import session
@@ -86,15 +87,14 @@ def test_each_wave_once_at_its_moment_only_to_the_registered(rt, clock, smtp):
     hour = _reminders(rt)[2:]
     assert sorted(m.to_addr for m in hour) == [SOSH.format(1), SOSH.format(3)]
     assert all("сегодня в 15:00" in m.subject for m in hour)
+    delivered = asyncio.run(drain(rt))
+    assert len(delivered.sent) >= 4
 
     clock.set(FIRST + timedelta(minutes=5))
     fire_timers(rt)
     assert len(_reminders(rt)) == 4
     assert _waves(rt, first) == [(1440, 0, False, 2), (60, 0, False, 2)]
     assert [e.action for e in trail(rt, "webinar_session", first)].count("remind") == 2
-
-    delivered = asyncio.run(drain(rt))
-    assert len(delivered.sent) >= 4
     got = [m for m in smtp.messages if "Напоминание" in str(m["Subject"])]
     assert sorted(m.envelope_rcpt[0] for m in got) == sorted([SOSH.format(1), SOSH.format(3)] * 2)
 
@@ -170,3 +170,97 @@ def test_offsets_come_from_the_settings(rt, clock):
     clock.set(FIRST - timedelta(hours=3))
     fire_timers(rt)
     assert len(_reminders(rt)) == 2 and _waves(rt, first) == [(180, 0, False, 2)]
+
+
+def _statuses(rt) -> list[tuple[str, str]]:
+    return sorted((m.to_addr, str(m.status)) for m in _reminders(rt))
+
+
+def _delivered_reminders(smtp) -> list[str]:
+    return sorted(m.envelope_rcpt[0] for m in smtp.messages
+                  if "Напоминание" in str(m["Subject"]))
+
+
+def test_a_reminder_still_queued_at_the_start_is_withdrawn_not_sent(rt, clock, smtp):
+    first = _cycle(rt)
+    asyncio.run(drain(rt))
+    rt.settings = rt.settings.model_copy(update={"mail_rate_per_minute": 1})
+    clock.set(FIRST - timedelta(minutes=2))
+    fire_timers(rt)  # the 1-hour wave, late: the provider's limit lets one letter out now
+    smtp.clear()
+    report = asyncio.run(drain(rt))
+    assert (len(report.sent), report.waiting) == (1, 1)
+
+    clock.set(FIRST)  # «сегодня в 15:00» makes no sense from 15:00 on
+    late = asyncio.run(drain(rt))
+    assert (late.attempted, late.waiting) == (0, 0)
+    assert len(_delivered_reminders(smtp)) == 1
+    assert sorted(status for _addr, status in _statuses(rt)) == ["sent", "withdrawn"]
+    assert _waves(rt, first) == [(1440, 0, True, 0), (60, 0, False, 2)]
+
+
+def test_moving_or_cancelling_the_session_withdraws_its_queued_reminders(rt, clock, smtp):
+    first = _cycle(rt)
+    asyncio.run(drain(rt))
+    clock.set(FIRST - timedelta(hours=23))
+    fire_timers(rt)  # the 24-hour wave queued; mail-send has not run yet
+    new = FIRST + timedelta(days=3)
+    moved = reschedule(rt, first, start=new, reason="Болезнь ведущего", actor=staff_actor(rt))
+    assert moved["registered"] == 2
+    assert _statuses(rt) == [(SOSH.format(1), "withdrawn"), (SOSH.format(3), "withdrawn")]
+
+    clock.set(new - timedelta(hours=23))
+    fire_timers(rt)  # the wave of the new day, queued again
+    assert [status for _addr, status in _statuses(rt)].count("queued") == 2
+    cancel_session(rt, first, reason="Ведущий не сможет провести вебинар",
+                   actor=staff_actor(rt))
+    smtp.clear()
+    asyncio.run(drain(rt))
+    assert _delivered_reminders(smtp) == []
+    assert {status for _addr, status in _statuses(rt)} == {"withdrawn"}
+    assert len([m for m in smtp.messages if "отменён" in str(m["Subject"])]) == 3
+    [entry] = [e for e in trail(rt, "webinar_session", first) if e.action == "cancel"]
+    assert entry.details["reminders_withdrawn"] == 2
+
+
+def test_withdrawing_the_reminders_of_one_registration(rt, clock, smtp):
+    first = _cycle(rt)
+    clock.set(FIRST - timedelta(hours=23))
+    fire_timers(rt)
+    reg = registration_of(rt, first, SOSH.format(1)).id
+    with rt.transaction() as tx:
+        assert withdraw_reminders(tx, session_id=first, registration_id=reg) == 1
+    with rt.transaction() as tx:
+        assert withdraw_reminders(tx, session_id=first, registration_id=reg) == 0
+    asyncio.run(drain(rt))
+    assert _delivered_reminders(smtp) == [SOSH.format(3)]
+    assert _statuses(rt) == [(SOSH.format(1), "withdrawn"), (SOSH.format(3), "sent")]
+    with rt.transaction() as tx:  # mail already sent stays as it is
+        assert withdraw_reminders(tx, session_id=first) == 0
+    assert _statuses(rt) == [(SOSH.format(1), "withdrawn"), (SOSH.format(3), "sent")]
+
+
+def test_a_wave_sent_before_a_small_move_is_not_sent_again(rt, clock):
+    first = _cycle(rt)
+    clock.set(FIRST - timedelta(hours=23, minutes=59))
+    fire_timers(rt)  # the 24-hour wave
+    clock.set(FIRST - timedelta(hours=23))
+    later = FIRST + timedelta(minutes=30)
+    reschedule(rt, first, start=later, reason="Накладка", actor=staff_actor(rt))
+    clock.advance(timedelta(minutes=5))
+    fire_timers(rt)
+    assert len(_reminders(rt)) == 2  # «завтра в 15:00» is not followed by «завтра в 15:30»
+    clock.set(later - timedelta(minutes=60))
+    fire_timers(rt)
+    hour = _reminders(rt)[2:]
+    assert len(hour) == 2 and all("сегодня в 15:30" in m.subject for m in hour)
+    assert _waves(rt, first) == [(1440, 0, False, 2), (1440, 1, True, 0), (60, 1, False, 2)]
+
+    # moved to another day: its own 24-hour reminder is needed and sent
+    new = later + timedelta(days=3)
+    reschedule(rt, first, start=new, reason="Карантин", actor=staff_actor(rt))
+    clock.set(new - timedelta(hours=24))
+    fire_timers(rt)
+    day = _reminders(rt)[4:]
+    assert len(day) == 2 and all("завтра в 15:30" in m.subject for m in day)
+    assert all("18.10.2024 15:30" in m.text_body for m in day)

@@ -4,11 +4,13 @@ Moscow times, the cancellation form), letters once even when retried, refusals a
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
 from icalendar import Calendar
 from rich.console import Console
+from sqlalchemy import event
 from typer.testing import CliRunner
 
 from adapters.clock import MOSCOW
@@ -217,3 +219,77 @@ def test_a_session_moved_before_the_announcement_is_announced_at_its_new_time(rt
     assert str(_row(rt, first).state) == "registration_open"
     actions = [e.action for e in trail(rt, "webinar_session", first)]
     assert actions == ["create", "move", "announce", "open_registration"]
+
+
+@pytest.mark.parametrize(("moment", "message"), [
+    (datetime(2024, 10, 15, 12, 10, tzinfo=UTC),
+     r"вебинар уже идёт \(начался 15\.10\.2024 в 15:00 по Москве\)"),
+    (datetime(2024, 10, 15, 14, 0, tzinfo=UTC),
+     r"вебинар уже прошёл \(закончился 15\.10\.2024 в 16:30 по Москве\)"),
+], ids=["started", "ended"])
+def test_a_session_that_has_begun_is_neither_cancelled_nor_moved(rt, first, moment, message):
+    rt.clock.set(moment)  # the sweep has not marked it held yet
+    with pytest.raises(GuardRefused, match=message):
+        cancel_session(rt, first, reason="Ошибка", actor=staff_actor(rt))
+    with pytest.raises(GuardRefused, match=message):
+        reschedule(rt, first, start=NEW, reason=REASON, actor=staff_actor(rt))
+    _unchanged(rt, first)
+    refused = [e.action for e in trail(rt, "webinar_session", first)
+               if e.outcome == Outcome.REFUSED]
+    assert refused == ["cancel", "reschedule"]
+
+
+def test_a_planned_session_past_its_date_may_still_be_moved(rt):
+    make_school(rt, 1)
+    _cycle_id, [first, _second] = make_cycle(rt)
+    rt.clock.set(datetime(2024, 10, 16, 9, 0, tzinfo=UTC))  # never announced: nothing took place
+    moved = reschedule(rt, first, start=datetime(2024, 10, 22, 15, 0, tzinfo=MOSCOW),
+                       reason=REASON, actor=staff_actor(rt))
+    assert moved["changed"] and str(_row(rt, first).state) == "planned"
+
+
+@contextmanager
+def _statements(rt):
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(rt.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(rt.engine, "before_cursor_execute", count)
+
+
+def test_many_registrants_cost_no_more_statements_than_a_few(rt):
+    for n in range(1, 9):
+        make_school(rt, n)
+    cycle_id, [few, many] = make_cycle(
+        rt, session("Первый", "2024-10-15 15:00", segment="heads", capacity=100),
+        session("Второй", "2024-10-29 15:00", segment="heads", capacity=100))
+    announce(rt, cycle_id, actor=staff_actor(rt))
+    people = {few: [1, 2], many: list(range(1, 9))}
+    for sid, schools in people.items():
+        for n in schools:
+            register_by_email(rt, sid, SOSH.format(n))
+    staff = staff_actor(rt)
+    counts = {}
+    for sid, start in ((few, NEW), (many, datetime(2024, 10, 30, 16, 30, tzinfo=MOSCOW))):
+        with _statements(rt) as moved:
+            reschedule(rt, sid, start=start, reason=REASON, actor=staff)
+        with _statements(rt) as cancelled:
+            cancel_session(rt, sid, reason="Карантин", actor=staff)
+        counts[sid] = (len(moved), len(cancelled))
+    assert counts[few] == counts[many]
+    for template, method in (("webinar_rescheduled", "REQUEST"), ("webinar_cancelled", "CANCEL")):
+        letters = emails(rt, template=template)
+        assert len(letters) == 10  # 2 + 8 people, each with an invite of their own
+        assert len({d for m in letters for d in m.attachment_ids}) == 10
+        for mail in letters:
+            assert str(_ics(rt, mail)["METHOD"]) == method
+            assert str(_event(_ics(rt, mail))["ATTENDEE"]) == f"mailto:{mail.to_addr}"
+
+
+def _attendee(rt, mail) -> str | None:
+    return str(_event(_ics(rt, mail))["ATTENDEE"]) if mail.attachment_ids else None
