@@ -12,6 +12,7 @@ from cli import (
     mail,
     partner,
     person,
+    plan,
     system,
     webinar,
 )
@@ -25,6 +26,7 @@ app.add_typer(webinar.app, name="webinar")
 app.add_typer(mail.app, name="mail")
 app.add_typer(system.db_app, name="db")
 app.add_typer(person.app, name="person")
+app.add_typer(plan.app, name="plan")
 app.command("audit")(audit.show)
 app.command("seed")(system.seed)
 app.command("registry")(contest_stages.registry)

@@ -19,6 +19,7 @@ from models.document import Document
 from models.event import EventRecord
 from models.org import Organisation, OrgKind, Person, PersonRole
 from models.outbox import MailStatus, OutboxEmail
+from models.plan import OccurrenceState, Plan, PlanItem, PlanOccurrence
 from models.registry import LinkUse, RegistryCounter
 from models.webinar import (
     CertificateRule,
@@ -62,12 +63,16 @@ __all__ = [
     "Feedback",
     "LinkUse",
     "MailStatus",
+    "OccurrenceState",
     "OrgKind",
     "Organisation",
     "OutboxEmail",
     "Outcome",
     "Person",
     "PersonRole",
+    "Plan",
+    "PlanItem",
+    "PlanOccurrence",
     "Registration",
     "RegistrationState",
     "RegistryCounter",

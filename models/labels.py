@@ -5,6 +5,7 @@ from __future__ import annotations
 from models.agreement_machine import agreement_machine
 from models.contest_machine import application_machine, contest_machine
 from models.fsm import Machine
+from models.plan_machine import occurrence_machine
 from models.webinar_machine import (
     cycle_machine,
     registration_machine,
@@ -14,7 +15,7 @@ from models.webinar_machine import (
 
 MACHINES: dict[str, Machine] = {m.process: m for m in (
     agreement_machine, contest_machine, application_machine, cycle_machine, session_machine,
-    registration_machine, request_machine)}
+    registration_machine, request_machine, occurrence_machine)}
 
 # Audited happenings that are not transitions of a machine.
 EVENT_LABELS = {
@@ -37,6 +38,8 @@ EVENT_LABELS = {
     "open_registration": "регистрация на открытой странице",
     "register_open": "регистрация на открытой странице",
     "feedback_replaced": "отзыв о вебинаре изменён",
+    "load_plan": "загрузка плана работы",
+    "assign_responsible": "назначение ответственного за пункт плана",
 }
 
 

@@ -106,7 +106,8 @@ def transition(
 
 _NOUNS = {"agreement": "договор", "contest": "конкурс", "application": "заявка",
           "webinar_cycle": "цикл вебинаров", "webinar_session": "вебинар",
-          "webinar_registration": "регистрация", "webinar_request": "запрос на вебинар"}
+          "webinar_registration": "регистрация", "webinar_request": "запрос на вебинар",
+          "plan_occurrence": "срок пункта плана"}
 
 
 def _noun(machine: Machine) -> str:
