@@ -10,8 +10,7 @@ else's) is an error page, as everywhere else.
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -26,6 +25,7 @@ from services.errors import DomainError, LinkRefused, NotFound, UploadTooLarge
 from services.links import audit_refused_request
 from services.runtime import Runtime
 from web.app import get_rt, status_for, templates
+from web.bodies import json_object, not_text, text
 
 router = APIRouter()
 Rt = Annotated[Runtime, Depends(get_rt)]
@@ -99,8 +99,8 @@ async def resubmit_page(request: Request, token: str, rt: Rt) -> Response:
 async def _submit_page(request: Request, rt: Runtime, token: str, action: str) -> Response:
     act, view_of, page = ACTIONS[action]
     async with request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS) as data:
-        values = {name: _text(data.get(name)) for name in FIELDS}
-        consent = _text(data.get("consent"))
+        values = {name: text(data.get(name)) for name in FIELDS}
+        consent = text(data.get("consent"))
         try:
             files = [await _read(rt, token, action, f) for f in data.getlist("files")
                      if isinstance(f, UploadFile) and (f.filename or f.size)]
@@ -135,24 +135,16 @@ async def _read(rt: Runtime, token: str, action: str, upload: UploadFile) -> tup
     return name, data
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
 # ---- JSON API (routes in web.api) -----------------------------------------------------------
 
 
 def form_from_json(body: bytes) -> ApplicationForm:
     """The application from a JSON object; a body of another shape is refused in Russian."""
     expected = ", ".join([*FIELDS, "consent"])
-    try:
-        data = json.loads(body or b"{}")
-    except (UnicodeDecodeError, ValueError):
-        data = None
-    if not isinstance(data, dict):
+    data = json_object(body)
+    if data is None:
         raise DomainError(f"Неверный формат запроса: ожидается JSON-объект с полями {expected}")
-    wrong = [f"«{LABELS[k]}» ({k})" for k in FIELDS
-             if data.get(k) is not None and not isinstance(data[k], str)]
+    wrong = not_text(data, FIELDS, LABELS)
     if data.get("consent") is not None and not isinstance(data["consent"], bool | str):
         wrong.append(f"«{LABELS['consent']}» (consent: true)")
     if wrong:

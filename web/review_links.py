@@ -11,7 +11,6 @@ refused link (wrong, forged, someone else's, a replaced expert's) is an error pa
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -24,6 +23,7 @@ from services.errors import DomainError, LinkRefused, NotFound
 from services.links import audit_refused_request
 from services.runtime import Runtime
 from web.app import error_response, get_rt, status_for, templates
+from web.bodies import json_object, text
 
 router = APIRouter()
 Rt = Annotated[Runtime, Depends(get_rt)]
@@ -70,9 +70,9 @@ templates.env.filters["score_value"] = score_value
 async def review_page(request: Request, token: str, rt: Rt) -> Response:
     """The expert's scores (fields score_<code>) and comment; then the done page."""
     async with request.form(max_files=0, max_fields=MAX_FORM_FIELDS) as data:
-        scores = {name.removeprefix(SCORE_PREFIX): _text(value)
+        scores = {name.removeprefix(SCORE_PREFIX): text(value)
                   for name, value in data.multi_items() if name.startswith(SCORE_PREFIX)}
-        comment = _text(data.get("comment"))
+        comment = text(data.get("comment"))
     try:
         await run_in_threadpool(contest_review.submit_review, rt, token, scores, comment)
     except (LinkRefused, NotFound):
@@ -87,10 +87,6 @@ async def review_page(request: Request, token: str, rt: Rt) -> Response:
     return RedirectResponse(f"/l/{token}/done?action=review", status_code=303)
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
 # ---- JSON API (route in web.api) ----------------------------------------------------------------
 
 SHAPE = ('Неверный формат запроса: ожидается JSON-объект {"scores": {"код критерия": балл}, '
@@ -99,11 +95,8 @@ SHAPE = ('Неверный формат запроса: ожидается JSON-
 
 def review_from_json(body: bytes) -> tuple[dict[str, object], str]:
     """The scores and comment from a JSON object; another shape is refused in Russian."""
-    try:
-        data = json.loads(body or b"{}")
-    except (UnicodeDecodeError, ValueError):
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("scores", {}), dict):
+    data = json_object(body)
+    if data is None or not isinstance(data.get("scores", {}), dict):
         raise DomainError(SHAPE)
     comment = data.get("comment")
     if comment is not None and not isinstance(comment, str):

@@ -11,7 +11,6 @@ honeypot field; its confirmation letter carries the person's personal link.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -27,6 +26,7 @@ from services.webinar_feedback import PURPOSE_FEEDBACK, submit_feedback
 from services.webinar_invitations import KIND, PURPOSE_REGISTER
 from services.webinar_open_registration import ANONYMOUS, LABELS, open_view, register_open
 from web.app import get_rt, status_for, templates
+from web.bodies import json_object, text
 
 router = APIRouter()
 Rt = Annotated[Runtime, Depends(get_rt)]
@@ -89,7 +89,7 @@ def cancel_api(token: str, rt: Rt) -> dict:
 async def feedback_page(request: Request, token: str, rt: Rt) -> Response:
     """Fields rating (1–5), usefulness (1–5 or empty), comment; then the link's page."""
     async with request.form(max_files=0, max_fields=MAX_FORM_FIELDS) as data:
-        values = {name: _text(data.get(name)) for name in FEEDBACK_FIELDS}
+        values = {name: text(data.get(name)) for name in FEEDBACK_FIELDS}
     try:
         await run_in_threadpool(_submit, rt, token, values)
     except (LinkRefused, NotFound):
@@ -137,9 +137,9 @@ def open_page(request: Request, session_id: int, rt: Rt) -> Response:
 async def open_register(request: Request, session_id: int, rt: Rt) -> Response:
     """The form's fields (see OPEN_FIELDS), `consent` and the empty honeypot."""
     async with request.form(max_files=0, max_fields=MAX_FORM_FIELDS) as data:
-        values = {name: _text(data.get(name)) for name in OPEN_FIELDS}
-        consent = bool(_text(data.get("consent")))
-        robot = bool(_text(data.get(HONEYPOT)).strip())
+        values = {name: text(data.get(name)) for name in OPEN_FIELDS}
+        consent = bool(text(data.get("consent")))
+        robot = bool(text(data.get(HONEYPOT)).strip())
     try:
         if robot:
             await run_in_threadpool(_refuse_robot, rt, session_id)
@@ -199,14 +199,9 @@ def _refuse_robot(rt: Runtime, session_id: int) -> None:
 
 
 def _json_object(body: bytes, fields: tuple[str, ...], shape: str) -> dict[str, Any]:
-    try:
-        data = json.loads(body or b"{}")
-    except (UnicodeDecodeError, ValueError):
-        data = None
-    if not isinstance(data, dict):
+    data = json_object(body)
+    if data is None:
         raise DomainError(f"Неверный формат запроса: ожидается JSON-объект {shape}")
     return {k: data[k] for k in fields if k in data}
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""

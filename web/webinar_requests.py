@@ -7,7 +7,6 @@ A refused form comes back with the entered values and every problem listed; the 
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -24,6 +23,7 @@ from services.webinar_requests import (
     submit_request,
 )
 from web.app import get_rt, templates
+from web.bodies import json_object, not_text
 
 router = APIRouter()
 Rt = Annotated[Runtime, Depends(get_rt)]
@@ -76,15 +76,11 @@ async def request_api(request: Request, rt: Rt) -> Response:
 
 def _json_object(body: bytes) -> dict:
     expected = ", ".join([*FIELDS, "consent"])
-    try:
-        data = json.loads(body or b"{}")
-    except (UnicodeDecodeError, ValueError):
-        data = None
-    if not isinstance(data, dict):
+    data = json_object(body)
+    if data is None:
         raise RequestRefused([f"ожидается JSON-объект с полями {expected}"],
                              head="Неверный формат запроса")
-    wrong = [f"«{LABELS[k]}» ({k})" for k in FIELDS
-             if data.get(k) is not None and not isinstance(data[k], str)]
+    wrong = not_text(data, FIELDS, LABELS)
     if wrong:
         raise RequestRefused([f"текстом должно быть поле {w}" for w in wrong],
                              head="Неверный формат запроса")
