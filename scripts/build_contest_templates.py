@@ -1094,16 +1094,17 @@ BUILDERS = {
 assert BUILDERS.keys() == EXAMPLE_CONTEXTS.keys()
 
 
-def build_all(out_dir: Path = OUT_DIR) -> list[Path]:
+def build_all(out_dir: Path = OUT_DIR, builders: dict | None = None) -> list[Path]:
+    """Write every template of `builders` (the contest's by default) into out_dir."""
     paths = []
-    for name, build in BUILDERS.items():
+    for name, build in (BUILDERS if builders is None else builders).items():
         build(out_dir / name)
         paths.append(out_dir / name)
     return paths
 
 
-def main() -> int:
-    for path in build_all():
+def main(builders: dict | None = None) -> int:
+    for path in build_all(builders=builders):
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         print(f"записан шаблон {shown}")
     return 0

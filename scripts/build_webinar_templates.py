@@ -39,6 +39,7 @@ if str(ROOT) not in sys.path:  # run as a script: scripts/ is then the first pat
 from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from docx.shared import Pt  # noqa: E402
 
+from scripts import build_contest_templates as contest_templates  # noqa: E402
 from scripts.build_contest_templates import (  # noqa: E402
     AWARD_WIDTH,
     CENTRE,
@@ -137,18 +138,11 @@ assert BUILDERS.keys() == EXAMPLE_CONTEXTS.keys()
 
 
 def build_all(out_dir: Path = OUT_DIR) -> list[Path]:
-    paths = []
-    for name, build in BUILDERS.items():
-        build(out_dir / name)
-        paths.append(out_dir / name)
-    return paths
+    return contest_templates.build_all(out_dir, BUILDERS)
 
 
 def main() -> int:
-    for path in build_all():
-        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-        print(f"записан шаблон {shown}")
-    return 0
+    return contest_templates.main(BUILDERS)
 
 
 if __name__ == "__main__":
