@@ -10,26 +10,20 @@ from prefect import flow, task
 
 from flows.mail import drain_outbox
 from flows.runtime import runtime
-from models import CycleState, SessionState, WebinarCycle, WebinarSession
+from models import CycleState, SessionState
 from services import webinar_certificates, webinar_invitations, webinar_materials
-from services.errors import NotFound
 from services.org import staff_actor
+from services.webinar_queries import get_cycle, get_session
 
 
 def _cycle_state(cycle_id: int) -> CycleState:
     with runtime().session() as s:
-        cycle = s.get(WebinarCycle, cycle_id)
-        if cycle is None:
-            raise NotFound(f"Цикл вебинаров №{cycle_id} не найден")
-        return cycle.state
+        return get_cycle(s, cycle_id).state
 
 
 def _session_state(session_id: int) -> SessionState:
     with runtime().session() as s:
-        row = s.get(WebinarSession, session_id)
-        if row is None:
-            raise NotFound(f"Вебинар №{session_id} не найден")
-        return row.state
+        return get_session(s, session_id).state
 
 
 @task(name="announce-webinar-cycle")

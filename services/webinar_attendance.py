@@ -32,7 +32,7 @@ from models.webinar_followup import AttendanceImport
 from models.webinar_machine import registration_machine, session_machine
 from services.actors import Actor
 from services.audit import record_event
-from services.errors import DomainError, IllegalTransition, ImportRefused, NotFound
+from services.errors import DomainError, IllegalTransition, ImportRefused
 from services.runtime import Runtime, Tx
 from services.transitions import transition
 from services.webinar_attendance_file import (
@@ -41,7 +41,7 @@ from services.webinar_attendance_file import (
     namesake_notes,
     read_attendance,
 )
-from services.webinar_queries import moscow_time
+from services.webinar_queries import get_session, moscow_time
 
 KIND = "webinar_session"
 ACTION = "attendance"
@@ -74,7 +74,7 @@ def import_attendance(rt: Runtime, session_id: int, data: bytes, filename: str, 
     parsed = read_attendance(data, filename)
     digest = hashlib.sha256(data).hexdigest()
     with rt.transaction() as tx:
-        row = _session(tx, session_id)
+        row = get_session(tx.session, session_id)
         details = {"file": filename, "sha256": digest}
         if min_minutes is not None and min_minutes < 0:
             _refuse(row, actor, "Порог минут не может быть отрицательным", details, DomainError)
@@ -131,7 +131,7 @@ def mark(rt: Runtime, session_id: int, *, attended: list[str], absent: list[str]
     attended = [t.strip() for t in attended if t.strip()]
     absent = [t.strip() for t in absent if t.strip()]
     with rt.transaction() as tx:
-        row = _session(tx, session_id)
+        row = get_session(tx.session, session_id)
         details = {"attended": attended, "absent": absent}
         if not attended and not absent:
             _refuse(row, actor, "Укажите, кто участвовал (--attended) или не участвовал "
@@ -156,9 +156,7 @@ def mark(rt: Runtime, session_id: int, *, attended: list[str], absent: list[str]
 def attendees(rt: Runtime, session_id: int) -> dict:
     """The session's card and its registrations with state and minutes, by name."""
     with rt.session() as s:
-        row = s.get(WebinarSession, session_id)
-        if row is None:
-            raise NotFound(f"Вебинар №{session_id} не найден")
+        row = get_session(s, session_id)
         regs = s.exec(select(Registration, Person).join(Person, Person.id == Registration.person_id)
                       .where(Registration.session_id == session_id)
                       .order_by(Person.last_name, Person.first_name, Registration.id)).all()
@@ -180,13 +178,6 @@ def attendees(rt: Runtime, session_id: int) -> dict:
 
 
 # --- the session ------------------------------------------------------------------------
-
-def _session(tx: Tx, session_id: int) -> WebinarSession:
-    row = tx.session.get(WebinarSession, session_id)
-    if row is None:
-        raise NotFound(f"Вебинар №{session_id} не найден")
-    return row
-
 
 def _check_session(tx: Tx, row: WebinarSession, actor: Actor, details: dict) -> None:
     if row.state == S.CANCELLED:

@@ -37,12 +37,12 @@ from models.webinar_followup import Certificate
 from models.webinar_machine import registration_machine, session_machine
 from services import documents, numbering, webinar_certificate_context as ctx
 from services.actors import Actor
-from services.errors import NotFound
 from services.org import centre_card
 from services.outbox import queue_to_person
 from services.runtime import Runtime, Tx
 from services.transitions import transition
 from services.webinar_certificate_context import CYCLE_SCOPE, Unit
+from services.webinar_queries import get_cycle
 
 BATCH = 1000  # certificates per transaction
 HELD = (S.HELD, S.MATERIALS_SENT, S.CERTIFICATES_ISSUED, S.CLOSED)
@@ -68,8 +68,7 @@ def issue_certificates(rt: Runtime, cycle_id: int, *, actor: Actor,
                        batch: int = BATCH) -> IssueResult:
     """Issue the certificates due and not yet issued; a repeat issues nothing new."""
     with rt.session() as s:
-        if s.get(WebinarCycle, cycle_id) is None:
-            raise NotFound(f"Цикл вебинаров №{cycle_id} не найден")
+        get_cycle(s, cycle_id)
         result = IssueResult(cycle_id, already=s.exec(select(func.count(Certificate.id)).where(
             Certificate.cycle_id == cycle_id)).one())
     while True:
@@ -209,8 +208,7 @@ def _finish_sessions(tx: Tx, cycle: WebinarCycle, sessions: dict[int, WebinarSes
 def certificate_list(rt: Runtime, cycle_id: int) -> list[dict]:
     """The cycle's certificates in number order: number, ФИО, organisation, scope."""
     with rt.session() as s:
-        if s.get(WebinarCycle, cycle_id) is None:
-            raise NotFound(f"Цикл вебинаров №{cycle_id} не найден")
+        get_cycle(s, cycle_id)
         sessions = {row.id: row for row in s.exec(
             select(WebinarSession).where(WebinarSession.cycle_id == cycle_id))}
         rows = s.exec(select(Certificate, Person, Organisation.short_name)

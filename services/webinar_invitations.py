@@ -24,10 +24,10 @@ from models.webinar_machine import cycle_machine, session_machine
 from models.webinar_request import WebinarRequest
 from services import links
 from services.actors import Actor
-from services.errors import NotFound
 from services.outbox import queue_to_person
 from services.runtime import Runtime, Tx
 from services.transitions import Step, transition
+from services.webinar_queries import get_cycle, moscow_time
 
 KIND = "webinar_session"
 PURPOSE_REGISTER = "webinar.register"
@@ -37,9 +37,7 @@ PAST_REASON = "вебинар не был объявлен до своего н�
 def announce(rt: Runtime, cycle_id: int, *, actor: Actor) -> dict[int, int]:
     """Announce the cycle, open registration where the machine allows; {session id: invited}."""
     with rt.transaction() as tx:
-        cycle = tx.session.get(WebinarCycle, cycle_id)
-        if cycle is None:
-            raise NotFound(f"Цикл вебинаров №{cycle_id} не найден")
+        cycle = get_cycle(tx.session, cycle_id)
         sessions = list(tx.session.exec(select(WebinarSession)
                                         .where(WebinarSession.cycle_id == cycle_id)
                                         .order_by(WebinarSession.position)))
@@ -122,8 +120,6 @@ def personal_link(tx: Tx, row: WebinarSession, person: Person) -> str:
 
 def session_card(row: WebinarSession) -> dict:
     """What the letters show of a session (times in Europe/Moscow)."""
-    from services.webinar_queries import moscow_time
-
     return {"id": row.id, "topic": row.topic, "speaker": row.speaker,
             "segment": row.segment.label, "start": moscow_time(row.starts_at),
             "duration": row.duration_minutes, "link": row.meeting_url}

@@ -29,11 +29,12 @@ from models.webinar_machine import session_machine
 from services import documents, links
 from services.actors import Actor
 from services.audit import record_event
-from services.errors import DomainError, GuardRefused, IllegalTransition, NotFound, UploadRefused
+from services.errors import DomainError, GuardRefused, IllegalTransition, UploadRefused
 from services.outbox import queue_to_person, queued
 from services.runtime import Runtime, Tx
 from services.transitions import Step, refusal_audit, transition
 from services.webinar_invitations import KIND, session_card
+from services.webinar_queries import get_session
 
 PURPOSE_FEEDBACK = "webinar.feedback"
 REG_KIND = "webinar_registration"
@@ -60,7 +61,7 @@ def add_material(rt: Runtime, session_id: int, *, title: str, url: str = "",
     is audited against it (action «add_material», outcome refused)."""
     title, url = title.strip(), url.strip()
     with rt.transaction() as tx:
-        row = _session(tx, session_id)
+        row = get_session(tx.session, session_id)
         try:
             material = _new_material(tx, row, title, url, upload, actor)
         except DomainError as err:
@@ -111,7 +112,7 @@ def send_materials(rt: Runtime, session_id: int, *, actor: Actor, again: bool = 
     session whose certificates went out first gets its first sending without a transition.
     """
     with rt.transaction() as tx:
-        row = _session(tx, session_id)
+        row = get_session(tx.session, session_id)
         items = _materials(tx, row.id)
         action = "send_materials_again" if again else "send_materials"
         sent_before = row.state == S.MATERIALS_SENT or _sent_before(tx, row)
@@ -201,13 +202,6 @@ def _materials(tx: Tx, session_id: int) -> list[WebinarMaterial]:
     return list(tx.session.exec(select(WebinarMaterial)
                                 .where(WebinarMaterial.session_id == session_id)
                                 .order_by(WebinarMaterial.id)))
-
-
-def _session(tx: Tx, session_id: int) -> WebinarSession:
-    row = tx.session.get(WebinarSession, session_id)
-    if row is None:
-        raise NotFound(f"Вебинар №{session_id} не найден")
-    return row
 
 
 def _refuse(row: WebinarSession, actor: Actor, action: str, message: str):

@@ -26,6 +26,7 @@ from services.partner_input import _EMAIL
 from services.runtime import Runtime, Tx
 from services.webinar_invitations import KIND
 from services.webinar_links import closed_reason, registration_of, session_card
+from services.webinar_queries import get_session
 from services.webinar_registration import REG_KIND, enrol, locked_session
 
 SOURCE = "page"
@@ -121,9 +122,7 @@ def open_view(rt: Runtime, session_id: int) -> dict:
     """The open page's session card and the consent text; reading changes nothing."""
     with rt.session() as session:
         tx = Tx(session, rt)
-        row = session.get(WebinarSession, session_id)
-        if row is None:
-            raise NotFound(f"Вебинар №{session_id} не найден")
+        row = get_session(session, session_id)
         return {**session_card(tx, row), "consent_text": CONSENT_TEXT}
 
 

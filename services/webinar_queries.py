@@ -39,9 +39,7 @@ def list_cycles(rt: Runtime) -> list[dict]:
 def cycle_view(rt: Runtime, cycle_id: int) -> dict:
     """The cycle's card and its sessions in order, with registration counts."""
     with rt.session() as s:
-        cycle = s.get(WebinarCycle, cycle_id)
-        if cycle is None:
-            raise NotFound(f"Цикл вебинаров №{cycle_id} не найден")
+        cycle = get_cycle(s, cycle_id)
         sessions = list(s.exec(select(WebinarSession).where(WebinarSession.cycle_id == cycle_id)
                                .order_by(WebinarSession.position)))
         ids = [x.id for x in sessions]
@@ -71,3 +69,21 @@ def _moscow_or_dash(value) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return moscow_time(value)
+
+
+def get_cycle(s, cycle_id: int) -> WebinarCycle:
+    """The cycle by its number, or a Russian NotFound (s: a Session or tx.session)."""
+    cycle = s.get(WebinarCycle, cycle_id)
+    if cycle is None:
+        raise NotFound(f"Цикл вебинаров №{cycle_id} не найден")
+    return cycle
+
+
+def get_session(s, session_id: int, *, lock: bool = False) -> WebinarSession:
+    """The session by its number, or a Russian NotFound; `lock` takes its row FOR UPDATE
+    (PostgreSQL) for the rest of the transaction."""
+    stmt = select(WebinarSession).where(WebinarSession.id == session_id)
+    row = s.exec(stmt.with_for_update() if lock else stmt).one_or_none()
+    if row is None:
+        raise NotFound(f"Вебинар №{session_id} не найден")
+    return row

@@ -43,13 +43,11 @@ from models import (
     OutboxEmail,
     Person,
     Registration,
-    WebinarCycle,
     WebinarSession,
 )
-from services.errors import NotFound
 from services.runtime import Runtime
 from services.webinar_invitations import KIND
-from services.webinar_queries import moscow_time
+from services.webinar_queries import get_cycle, moscow_time
 from services.webinar_report_data import (
     HELD,
     MARKED,
@@ -79,9 +77,7 @@ def cycle_report(rt: Runtime, cycle_id: int) -> CycleReport:
 
 
 def compute(s: Session, cycle_id: int, now: datetime) -> CycleReport:
-    cycle = s.get(WebinarCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(f"Цикл вебинаров №{cycle_id} не найден")
+    cycle = get_cycle(s, cycle_id)
     in_cycle = select(WebinarSession.id).where(WebinarSession.cycle_id == cycle_id)
     regs = list(s.exec(
         select(Registration.session_id, Person.organisation_id, Registration.state,

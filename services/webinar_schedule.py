@@ -39,12 +39,12 @@ from models.webinar import (
 from models.webinar_machine import session_machine
 from services import documents
 from services.actors import Actor
-from services.errors import GuardRefused, NotFound
+from services.errors import GuardRefused
 from services.outbox import base_context
 from services.runtime import Runtime, Tx
 from services.transitions import Step, check, refusal_audit, transition
 from services.webinar_invitations import KIND, personal_link, session_card
-from services.webinar_queries import moscow_time
+from services.webinar_queries import get_session, moscow_time
 from services.webinar_registration import REG_KIND, calendar_event
 from services.webinar_reminders import skip_passed_waves, withdraw_reminders
 
@@ -105,12 +105,8 @@ def cancel_session(rt: Runtime, session_id: int, *, reason: str, actor: Actor) -
 
 
 def _session(tx: Tx, session_id: int) -> WebinarSession:
-    # FOR UPDATE (PostgreSQL): a reschedule and a reminder wave of one session never interleave.
-    row = tx.session.exec(select(WebinarSession).where(WebinarSession.id == session_id)
-                          .with_for_update()).one_or_none()
-    if row is None:
-        raise NotFound(f"Вебинар №{session_id} не найден")
-    return row
+    # Locked: a reschedule and a reminder wave of one session never interleave.
+    return get_session(tx.session, session_id, lock=True)
 
 
 def _refusal(tx: Tx, row: WebinarSession, start: datetime, duration: int,
