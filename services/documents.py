@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlmodel import select
 
 from adapters.russian import file_size
@@ -15,6 +16,7 @@ from services.errors import UploadRefused, UploadTooLarge
 from services.runtime import Tx
 from services.transitions import Step
 
+INSERT_CHUNK = 1000  # rows per INSERT statement of a bulk store
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # File types people may upload, recognised by their first bytes (never by the name alone).
@@ -94,7 +96,7 @@ def render_documents(tx: Tx, *, template: str, object_kind: str, kind: str,
             version=1, template=template, filename=item["filename"], data=data,
             media_type=DOCX_TYPE, suffix=".docx", flush=False)
     if todo:
-        tx.session.flush()  # one INSERT batch for the whole lot, not a round trip per document
+        tx.session.flush()  # one flush for the whole lot, not a round trip per document
     return [existing[i["key"]] for i in items]
 
 
@@ -156,8 +158,49 @@ def absolute_path(rt, doc: Document) -> Path:
     return rt.settings.documents_dir / doc.path
 
 
+def store_files(tx: Tx, items: list[dict], *, kind: str, object_kind: str,
+                step: Step | None = None) -> dict[str, int]:
+    """Many files the system made itself (a wave of .ics), once per key, their rows inserted
+    1,000 to a statement; {key: document id}. Each item: key, object_id, filename, data,
+    media_type."""
+    keys = [i["key"] for i in items]
+    stored = _ids(tx, keys)
+    rows = [_document(tx, key=i["key"], kind=kind, object_kind=object_kind,
+                      object_id=i["object_id"], version=1, template="", filename=i["filename"],
+                      data=i["data"], media_type=i["media_type"],
+                      suffix="." + i["filename"].rpartition(".")[2]).model_dump(exclude={"id"})
+            for i in items if i["key"] not in stored]
+    for start in range(0, len(rows), INSERT_CHUNK):
+        tx.session.execute(sa.insert(Document), rows[start:start + INSERT_CHUNK])
+    if rows:
+        stored = _ids(tx, keys)
+    if step is not None:
+        step.document_ids.extend(stored[k] for k in keys if stored[k] not in step.document_ids)
+    return stored
+
+
+def _ids(tx: Tx, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), INSERT_CHUNK):
+        found.update(tx.session.exec(select(Document.key, Document.id).where(
+            Document.key.in_(keys[start:start + INSERT_CHUNK]))).all())
+    return found
+
+
 def _store(tx: Tx, *, key, kind, object_kind, object_id, version, template, filename, data,
            media_type, suffix, flush: bool = True) -> Document:
+    doc = _document(tx, key=key, kind=kind, object_kind=object_kind, object_id=object_id,
+                    version=version, template=template, filename=filename, data=data,
+                    media_type=media_type, suffix=suffix)
+    tx.session.add(doc)
+    if flush:
+        tx.session.flush()
+    return doc
+
+
+def _document(tx: Tx, *, key, kind, object_kind, object_id, version, template, filename, data,
+              media_type, suffix) -> Document:
+    """Write the file (via a temporary file and rename) and make its row, not yet added."""
     rel = Path(object_kind) / str(object_id) / f"{_safe(key)}{suffix}"
     target = tx.rt.settings.documents_dir / rel
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -168,9 +211,6 @@ def _store(tx: Tx, *, key, kind, object_kind, object_id, version, template, file
                    version=version, template=template, filename=filename, path=str(rel),
                    media_type=media_type, sha256=hashlib.sha256(data).hexdigest(),
                    size=len(data), created_at=tx.now)
-    tx.session.add(doc)
-    if flush:
-        tx.session.flush()
     return doc
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import sqlalchemy as sa
 from sqlmodel import select
 
 from models import MailStatus, OutboxEmail, Person
@@ -47,6 +50,51 @@ def queue_email(
     if step is not None:
         step.email_ids.append(row.id)
     return row
+
+
+INSERT_CHUNK = 1000  # rows per INSERT statement of a wave
+
+
+def queue_many(tx: Tx, letters: list[dict], *, template: str, common: dict,
+               expires_at: datetime | None = None, step: Step | None = None) -> list[int]:
+    """A wave of one template (reminders, a reschedule), rendered here and inserted 1,000
+    rows to a statement; keys already queued are skipped (a retried step sends nothing
+    twice). Each letter: key, person, context (beside `common`), and optionally
+    attachment_ids, object_kind, object_id. Mail after `expires_at` is never sent. The ids
+    of the new rows, in the letters' order."""
+    keys = [letter["key"] for letter in letters]
+    made = _existing(tx, keys)
+    base = {**base_context(tx), **common}
+    render = tx.rt.mail_templates.render
+    rows = []
+    for letter in letters:
+        person = letter["person"]
+        if letter["key"] in made or not person.email:
+            continue
+        mail = render(template, {**base, "person": person, **letter.get("context", {})})
+        rows.append({"key": letter["key"], "template": template, "to_addr": person.email,
+                     "to_name": person.full_name, "subject": mail.subject,
+                     "text_body": mail.text, "html_body": mail.html,
+                     "attachment_ids": list(letter.get("attachment_ids", ())),
+                     "object_kind": letter.get("object_kind", ""),
+                     "object_id": letter.get("object_id"), "status": MailStatus.QUEUED,
+                     "attempts": 0, "next_attempt_at": tx.now, "expires_at": expires_at,
+                     "last_error": "", "created_at": tx.now})
+    for start in range(0, len(rows), INSERT_CHUNK):
+        tx.session.execute(sa.insert(OutboxEmail), rows[start:start + INSERT_CHUNK])
+    new = _existing(tx, [r["key"] for r in rows]) if rows else {}
+    ids = [new[r["key"]] for r in rows]
+    if step is not None:
+        step.email_ids.extend(ids)
+    return ids
+
+
+def _existing(tx: Tx, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), INSERT_CHUNK):
+        found.update(tx.session.exec(select(OutboxEmail.key, OutboxEmail.id).where(
+            OutboxEmail.key.in_(keys[start:start + INSERT_CHUNK]))).all())
+    return found
 
 
 def queued(tx: Tx, key: str) -> bool:

@@ -38,14 +38,13 @@ from models.webinar import (
 from models.webinar_followup import ReminderWave
 from services.actors import Actor
 from services.audit import record_event
-from services.outbox import base_context
+from services.outbox import queue_many
 from services.runtime import Runtime, Tx
 from services.webinar_invitations import KIND, personal_link, session_card
 
 AHEAD = (SessionState.REGISTRATION_OPEN, SessionState.RESCHEDULED)
 TEMPLATE = "webinar_reminder"
 REG_KIND = "webinar_registration"
-_INSERT_CHUNK = 1000
 
 
 def remind(rt: Runtime) -> dict:
@@ -114,34 +113,21 @@ def reminder_key(session_id: int, offset: int, sequence: int, registration_id: i
 
 def queue_wave(tx: Tx, row: WebinarSession, offset: int) -> int:
     """Queue the reminder to everyone registered for the session; how many were queued."""
-    prefix = reminder_key(row.id, offset, row.sequence, 0).removesuffix("0")
-    queued = set(tx.session.exec(select(OutboxEmail.key)
-                                 .where(OutboxEmail.key.startswith(prefix, autoescape=True))))
     people = tx.session.exec(
         select(Registration.id, Person)
         .join(Person, Person.id == Registration.person_id)
         .where(Registration.session_id == row.id,
                Registration.state == RegistrationState.REGISTERED)
         .order_by(Registration.id))
-    common = {**base_context(tx), "cycle": tx.session.get(WebinarCycle, row.cycle_id),
+    letters = [{"key": reminder_key(row.id, offset, row.sequence, registration_id),
+                "person": person, "context": {"link": personal_link(tx, row, person)},
+                "object_kind": REG_KIND, "object_id": registration_id}
+               for registration_id, person in people]
+    common = {"cycle": tx.session.get(WebinarCycle, row.cycle_id),
               "webinar": session_card(row), "when": when_text(row.starts_at, tx.now)}
-    render = tx.rt.mail_templates.render
-    rows: list[dict] = []
-    for registration_id, person in people:
-        key = reminder_key(row.id, offset, row.sequence, registration_id)
-        if key in queued or not person.email:
-            continue
-        mail = render(TEMPLATE, {**common, "person": person,
-                                 "link": personal_link(tx, row, person)})
-        rows.append({"key": key, "template": TEMPLATE, "to_addr": person.email,
-                     "to_name": person.full_name, "subject": mail.subject,
-                     "text_body": mail.text, "html_body": mail.html, "attachment_ids": [],
-                     "object_kind": REG_KIND, "object_id": registration_id,
-                     "status": MailStatus.QUEUED, "attempts": 0, "next_attempt_at": tx.now,
-                     "expires_at": row.starts_at, "last_error": "", "created_at": tx.now})
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        tx.session.execute(sa.insert(OutboxEmail), rows[start:start + _INSERT_CHUNK])
-    return len(rows)
+    # A reminder that cannot leave before the start (rate limits) is withdrawn, not late.
+    return len(queue_many(tx, letters, template=TEMPLATE, common=common,
+                          expires_at=row.starts_at))
 
 
 def withdraw_reminders(tx: Tx, *, session_id: int, registration_id: int | None = None) -> int:

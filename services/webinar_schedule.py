@@ -23,12 +23,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlmodel import select
 
 from adapters.calendar import ics_attachment
 from adapters.clock import MOSCOW
-from models import Document, MailStatus, OutboxEmail, Person
+from models import Person
 from models.webinar import (
     Registration,
     RegistrationState as R,
@@ -40,15 +39,13 @@ from models.webinar_machine import session_machine
 from services import documents
 from services.actors import Actor
 from services.errors import GuardRefused
-from services.outbox import base_context
+from services.outbox import queue_many
 from services.runtime import Runtime, Tx
 from services.transitions import Step, check, refusal_audit, transition
 from services.webinar_invitations import KIND, personal_link, session_card
 from services.webinar_queries import get_session, moscow_time
 from services.webinar_registration import REG_KIND, calendar_event
 from services.webinar_reminders import skip_passed_waves, withdraw_reminders
-
-_INSERT_CHUNK = 1000
 
 
 def reschedule(rt: Runtime, session_id: int, *, start: datetime,
@@ -153,36 +150,15 @@ def _notify(tx: Tx, row: WebinarSession, step: Step, *, template: str, extra: di
     invites = _invites(tx, row, [p for p in people if p[0].state == R.REGISTERED], step,
                        cancel)
     what = "cancelled" if cancel else "rescheduled"
-    mine = (OutboxEmail.template == template, OutboxEmail.object_kind == REG_KIND,
-            OutboxEmail.object_id.in_(select(Registration.id)
-                                      .where(Registration.session_id == row.id)))
-    made = set(tx.session.exec(select(OutboxEmail.key).where(*mine)))
-    common = {**base_context(tx), "cycle": cycle, "webinar": session_card(row), **extra}
-    render = tx.rt.mail_templates.render
-    counts = {"registered": 0, "waiting": 0}
-    rows: list[dict] = []
-    for reg, person in people:
-        waiting = reg.state == R.WAITING
-        counts["waiting" if waiting else "registered"] += 1
-        key = f"{REG_KIND}:{reg.id}:{what}:seq:{row.sequence}"
-        if key in made:
-            continue
-        mail = render(template, {**common, "person": person, "waiting": waiting,
-                                 "link": personal_link(tx, row, person)})
-        rows.append({"key": key, "template": template, "to_addr": person.email,
-                     "to_name": person.full_name, "subject": mail.subject,
-                     "text_body": mail.text, "html_body": mail.html,
-                     "attachment_ids": [] if waiting else [invites[reg.id]],
-                     "object_kind": REG_KIND, "object_id": reg.id,
-                     "status": MailStatus.QUEUED, "attempts": 0, "next_attempt_at": tx.now,
-                     "last_error": "", "created_at": tx.now})
-    if rows:
-        _insert(tx, OutboxEmail, rows)
-        new = {r["key"] for r in rows}
-        step.email_ids.extend(i for key, i in tx.session.exec(
-            select(OutboxEmail.key, OutboxEmail.id).where(*mine).order_by(OutboxEmail.id))
-            if key in new)
-    return counts
+    letters = [{"key": f"{REG_KIND}:{reg.id}:{what}:seq:{row.sequence}", "person": person,
+                "context": {"waiting": reg.state == R.WAITING,
+                            "link": personal_link(tx, row, person)},
+                "attachment_ids": [] if reg.state == R.WAITING else [invites[reg.id]],
+                "object_kind": REG_KIND, "object_id": reg.id} for reg, person in people]
+    queue_many(tx, letters, template=template, step=step,
+               common={"cycle": cycle, "webinar": session_card(row), **extra})
+    waiting = sum(reg.state == R.WAITING for reg, _ in people)
+    return {"registered": len(people) - waiting, "waiting": waiting}
 
 
 def _invites(tx: Tx, row: WebinarSession, people: list[tuple[Registration, Person]],
@@ -192,34 +168,13 @@ def _invites(tx: Tx, row: WebinarSession, people: list[tuple[Registration, Perso
     sequence uses, so both share the file."""
     form = "ics:cancel" if cancel else "ics"
     prefix = f"{KIND}:{row.id}:{form}:seq:{row.sequence}:person:"
-    query = select(Document.key, Document.id).where(Document.key.startswith(prefix,
-                                                                            autoescape=True))
-    stored = {key: doc_id for key, doc_id in tx.session.exec(query)}
-    rows: list[dict] = []
-    for reg, person in people:
-        key = f"{prefix}{person.id}"
-        if key in stored:
-            continue
-        filename, data, media_type = ics_attachment(calendar_event(tx, row, person), cancel,
-                                                    stamp=tx.now)
-        # documents.store_file writes the file and makes the row; the row is taken out of
-        # the ORM session to be inserted with the others in one statement.
-        doc = documents._store(tx, key=key, kind="ics", object_kind=REG_KIND,
-                               object_id=reg.id, version=1, template="", filename=filename,
-                               data=data, media_type=media_type, suffix=".ics", flush=False)
-        tx.session.expunge(doc)
-        rows.append(doc.model_dump(exclude={"id"}))
-    if rows:
-        _insert(tx, Document, rows)
-        stored = {key: doc_id for key, doc_id in tx.session.exec(query)}
-    ids = {reg.id: stored[f"{prefix}{person.id}"] for reg, person in people}
-    step.document_ids.extend(ids.values())
-    return ids
-
-
-def _insert(tx: Tx, model, rows: list[dict]) -> None:
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        tx.session.execute(sa.insert(model), rows[start:start + _INSERT_CHUNK])
+    stored = documents.store_files(tx, [
+        {"key": f"{prefix}{person.id}", "object_id": reg.id,
+         **dict(zip(("filename", "data", "media_type"),
+                    ics_attachment(calendar_event(tx, row, person), cancel, stamp=tx.now),
+                    strict=True))}
+        for reg, person in people], kind="ics", object_kind=REG_KIND, step=step)
+    return {reg.id: stored[f"{prefix}{person.id}"] for reg, person in people}
 
 
 def _result(row: WebinarSession, *, changed: bool, registered: int = 0,
