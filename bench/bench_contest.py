@@ -23,7 +23,6 @@ prefect_env()  # before anything imports prefect
 
 import asyncio  # noqa: E402
 import json  # noqa: E402
-import re  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -31,7 +30,7 @@ from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from bench.bench_mail_raw import _free_port, start_sink_process  # noqa: E402
-from bench.setup import dispose, make_runtime, peak_mb, reset_peak, staff_actor  # noqa: E402
+from bench.setup import dispose, link_tokens, make_runtime, peak_mb, reset_peak, staff_actor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "data" / "contests" / "innovative-search-2024.yaml"
@@ -125,21 +124,15 @@ def _form(i: int):
         contact_phone="+7 900 000-00-00", consent=True)
 
 
-def _tokens(rt, template: str) -> list[str]:
-    """The personal-link tokens in the queued emails of a template, in order."""
-    from sqlmodel import select
-
-    from models import OutboxEmail
-
-    with rt.session() as s:
-        bodies = s.exec(select(OutboxEmail.text_body).where(OutboxEmail.template == template)
-                        .order_by(OutboxEmail.id))
-        return [t for body in bodies for t in re.findall(r"/l/([A-Za-z0-9_.\-]+)", body)]
-
-
 def _scores(spec, assignment_id: int, application_id: int) -> dict:
-    """Varied but repeatable scores: a few applications tie, some spread widely."""
+    """Varied but repeatable scores: a few applications tie, some spread widely. The first
+    four lead with distinct totals, so no tie falls on the award boundary (that would wait
+    for the jury's vote, as the rules say)."""
     result = {}
+    if application_id <= 4:
+        for k, c in enumerate(spec.criteria):
+            result[c.code] = float(int(c.max_score) - (application_id if k == 0 else 0))
+        return result
     for k, c in enumerate(spec.criteria):
         base = (application_id * 7 + k * 3) % 6 + (assignment_id % 3)
         result[c.code] = float(min(int(c.max_score), 2 + base))
@@ -202,7 +195,7 @@ class _Run:
             self.drain("announce")
 
         # Intake: each school applies through its invitation link (a small PDF attached).
-        invitations = _tokens(rt, "contest_invitation")
+        invitations = link_tokens(rt, "contest_invitation")
         rt.clock.set(INTAKE)
 
         def intake():
@@ -335,7 +328,7 @@ def _review_tokens(rt, cid: int) -> list[tuple[str, int, int]]:
         app_of = dict(s.exec(select(Assignment.id, Assignment.application_id)
                              .where(Assignment.contest_id == cid)).all())
     result = []
-    for token in _tokens(rt, "contest_expert_assignments"):
+    for token in link_tokens(rt, "contest_expert_assignments"):
         assignment_id = read_token(rt, token).object_id
         result.append((token, assignment_id, app_of[assignment_id]))
     return result
