@@ -20,7 +20,6 @@ prefect_env()  # before anything imports prefect
 
 import asyncio  # noqa: E402
 import json  # noqa: E402
-import re  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -28,7 +27,7 @@ from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from bench.bench_mail_raw import _free_port, start_sink_process  # noqa: E402
-from bench.setup import dispose, make_runtime, peak_mb, staff_actor  # noqa: E402
+from bench.setup import dispose, link_tokens, make_runtime, peak_mb, staff_actor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2024, 10, 15, 12, 0, tzinfo=UTC)  # 15:00 in Moscow
@@ -88,17 +87,6 @@ def _schools(rt, n: int) -> None:
             for i, org in enumerate(ids, start=1)])
 
 
-def _tokens(rt, template: str) -> list[str]:
-    from sqlmodel import select
-
-    from models import OutboxEmail
-
-    with rt.session() as s:
-        bodies = s.exec(select(OutboxEmail.text_body).where(OutboxEmail.template == template)
-                        .order_by(OutboxEmail.id))
-        return [re.search(r"/l/([A-Za-z0-9_.\-]+)", b).group(1) for b in bodies]
-
-
 def _attendance_csv(n: int) -> bytes:
     """The platform's export: the first half of the heads present (45 min), a quarter for
     10 minutes (no-shows by the 30-minute rule), the rest absent from the file."""
@@ -149,7 +137,7 @@ class _Run:
         cycle_id = load_plan(rt, _plan(n), actor=staff)
         invited = self.stage("announce", lambda: announce(rt, cycle_id, actor=staff))
         session_id = next(iter(invited))
-        tokens = _tokens(rt, "webinar_invitation")
+        tokens = link_tokens(rt, "webinar_invitation")
         rt.clock.set(ANNOUNCED + timedelta(days=1))
         states = self.stage("register", lambda: [register(rt, t) for t in tokens])
         self.counts["registered"] = states.count("registered")

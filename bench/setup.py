@@ -114,3 +114,16 @@ def reset_peak() -> bool:
         return True
     except OSError:
         return False
+
+
+def link_tokens(rt, template: str) -> list[str]:
+    """The personal-link tokens in the queued emails of a template, in order."""
+    from sqlmodel import select
+
+    from models import OutboxEmail
+    from services.links import tokens_in
+
+    with rt.session() as s:
+        bodies = s.exec(select(OutboxEmail.text_body).where(OutboxEmail.template == template)
+                        .order_by(OutboxEmail.id))
+        return [t for body in bodies for t in tokens_in(body)]

@@ -7,7 +7,6 @@ reminder), one declines. The run uses its own store under var/demo/ so it can be
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from models import Agreement, Document, OutboxEmail
 from models.outbox import MAIL_STATUS_LABELS
 from services import agreement_links, agreement_timers, agreements, mail_delivery
 from services.db import upgrade
+from services.links import tokens_in
 from services.org import staff_actor
 from services.partners import import_partners
 from services.runtime import Runtime
@@ -39,7 +39,7 @@ def _token(rt: Runtime, template: str, agreement_id: int) -> str:
         mail = s.exec(select(OutboxEmail).where(OutboxEmail.template == template,
                                                 OutboxEmail.object_id == agreement_id)
                       .order_by(OutboxEmail.id.desc())).first()
-    return re.search(r"/l/([A-Za-z0-9_.\-]+)", mail.text_body).group(1)
+    return tokens_in(mail.text_body)[0]
 
 
 def run_demo(data_dir: Path | None = None) -> None:

@@ -47,6 +47,7 @@ from services.contest_intake import apply, apply_view
 from services.contest_rules import load_rules
 from services.contest_rules_checks import plain
 from services.errors import DomainError
+from services.links import tokens_in
 from services.org import staff_actor
 from services.partners import import_partners
 from services.runtime import Runtime
@@ -406,7 +407,7 @@ class _Story:
             if to_addr:
                 stmt = stmt.where(OutboxEmail.to_addr == to_addr)
             mail = s.exec(stmt.order_by(OutboxEmail.id.desc())).first()
-        return re.search(r"/l/([A-Za-z0-9_.\-]+)", mail.text_body).group(1)
+        return tokens_in(mail.text_body)[0]
 
     def _review_links(self, expert_id: int) -> dict[str, str]:
         """Registration number → review link, from the one email the expert got."""

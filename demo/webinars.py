@@ -49,6 +49,7 @@ from services import (
     webinar_report_xlsx,
     webinar_schedule,
 )
+from services.links import tokens_in
 from services.org import staff_actor
 from services.partners import import_partners
 from services.people_import import import_people
@@ -210,13 +211,11 @@ class _Story:
 
     def _links(self, session_id: int) -> list[tuple[str, str]]:
         """(address, personal-link token) of everyone invited to a session, in order."""
-        import re
-
         with self.rt.session() as s:
             mails = s.exec(select(OutboxEmail).where(
                 OutboxEmail.template == "webinar_invitation",
                 OutboxEmail.object_id == session_id).order_by(OutboxEmail.id))
-            return [(m.to_addr, re.search(r"/l/([A-Za-z0-9_.\-]+)", m.text_body).group(1))
+            return [(m.to_addr, tokens_in(m.text_body)[0])
                     for m in mails]
 
     def _export_cp1251(self, heads: list[tuple[str, str]]) -> bytes:
@@ -231,14 +230,12 @@ class _Story:
 
     def _feedback_tokens(self, session_id: int) -> list[str]:
         """The personal feedback links in the materials letters of a session's attendees."""
-        import re
-
         with self.rt.session() as s:
             regs = select(Registration.id).where(Registration.session_id == session_id)
             bodies = s.exec(select(OutboxEmail.text_body).where(
                 OutboxEmail.template == "webinar_materials",
                 OutboxEmail.object_id.in_(regs)).order_by(OutboxEmail.id))
-            return [t for b in bodies for t in re.findall(r"/l/([A-Za-z0-9_.\-]+)", b)]
+            return [t for b in bodies for t in tokens_in(b)]
 
     def _request(self, school: int) -> None:
         rt, clock = self.rt, self.clock

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,6 +41,15 @@ def make_token(rt: Runtime, *, person_id: int, object_kind: str, object_id: int,
 
 def link_url(rt: Runtime, **kwargs) -> str:
     return f"{rt.settings.base_url.rstrip('/')}/l/{make_token(rt, **kwargs)}"
+
+
+_TOKEN_IN_TEXT = re.compile(r"/l/([A-Za-z0-9_.\-]+)")
+
+
+def tokens_in(text: str) -> list[str]:
+    """The personal-link tokens in a letter's text, in order (demos, benchmarks, tests act
+    as the recipient would by following them)."""
+    return _TOKEN_IN_TEXT.findall(text)
 
 
 def read_token(rt: Runtime, token: str, *, purpose: str | tuple[str, ...] | None = None

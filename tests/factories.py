@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import select
 
 from models import Organisation, OrgKind, OutboxEmail, Person, PersonRole
 from services.actors import Actor
+from services.links import tokens_in
 from services.org import fill_cases
 
 
@@ -53,7 +52,7 @@ def emails(rt, **where) -> list[OutboxEmail]:
 
 
 def link_token(mail: OutboxEmail) -> str:
-    return re.search(r"/l/([A-Za-z0-9_.\-]+)", mail.text_body).group(1)
+    return tokens_in(mail.text_body)[0]
 
 
 def make_school(rt, n: int, *, municipality: str = "Выселковский район") -> int:
