@@ -30,7 +30,7 @@ from services import documents, links
 from services.actors import Actor
 from services.audit import record_event
 from services.errors import DomainError, GuardRefused, IllegalTransition, UploadRefused
-from services.outbox import queue_to_person, queued
+from services.outbox import queue_many
 from services.runtime import Runtime, Tx
 from services.transitions import Step, refusal_audit, transition
 from services.webinar_invitations import KIND, session_card
@@ -164,21 +164,13 @@ def _mail_attendees(tx: Tx, row: WebinarSession, items: list[WebinarMaterial],
         select(Registration, Person).join(Person, Person.id == Registration.person_id)
         .where(Registration.session_id == row.id, Registration.state.in_(ATTENDED))
         .order_by(Registration.id))
-    sent = 0
-    for reg, person in attendees:
-        key = f"{REG_KIND}:{reg.id}:materials:upto:{newest}"
-        if not person.email or queued(tx, key):
-            continue
-        queue_to_person(tx, person, key=key, template="webinar_materials",
-                        context={"cycle": cycle, "webinar": session_card(row),
-                                 "person": person, "materials": listed,
-                                 "again": again,
-                                 "feedback_link": feedback_link(tx, reg, person),
-                                 "feedback_days": FEEDBACK_TTL.days},
-                        attachment_ids=attachments, object_kind=REG_KIND, object_id=reg.id,
-                        step=step)
-        sent += 1
-    return sent
+    letters = [{"key": f"{REG_KIND}:{reg.id}:materials:upto:{newest}", "person": person,
+                "context": {"feedback_link": feedback_link(tx, reg, person)},
+                "attachment_ids": attachments, "object_kind": REG_KIND, "object_id": reg.id}
+               for reg, person in attendees]
+    return len(queue_many(tx, letters, template="webinar_materials", step=step, common={
+        "cycle": cycle, "webinar": session_card(row), "materials": listed, "again": again,
+        "feedback_days": FEEDBACK_TTL.days}))
 
 
 def _store_file(tx: Tx, row: WebinarSession, material: WebinarMaterial, filename: str,
