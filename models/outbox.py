@@ -37,6 +37,8 @@ class OutboxEmail(SQLModel, table=True):
     template: str = Field(max_length=100)
     to_addr: str = Field(max_length=254)
     to_name: str = Field(default="", max_length=300)
+    # The recipient, when the letter is to a person of the registry (counts per person).
+    person_id: int | None = Field(default=None, foreign_key="people.id", index=True)
     subject: str = Field(max_length=998)
     text_body: str
     html_body: str = ""

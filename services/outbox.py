@@ -23,6 +23,7 @@ def queue_email(
     attachment_ids: list[int] | None = None,
     object_kind: str = "",
     object_id: int | None = None,
+    person_id: int | None = None,
     step: Step | None = None,
 ) -> OutboxEmail:
     """Render and queue one email; a key already queued returns the existing row."""
@@ -35,6 +36,7 @@ def queue_email(
         template=template,
         to_addr=to_addr,
         to_name=to_name,
+        person_id=person_id,
         subject=mail.subject,
         text_body=mail.text,
         html_body=mail.html,
@@ -73,7 +75,8 @@ def queue_many(tx: Tx, letters: list[dict], *, template: str, common: dict,
             continue
         mail = render(template, {**base, "person": person, **letter.get("context", {})})
         rows.append({"key": letter["key"], "template": template, "to_addr": person.email,
-                     "to_name": person.full_name, "subject": mail.subject,
+                     "to_name": person.full_name, "person_id": person.id,
+                     "subject": mail.subject,
                      "text_body": mail.text, "html_body": mail.html,
                      "attachment_ids": list(letter.get("attachment_ids", ())),
                      "object_kind": letter.get("object_kind", ""),
@@ -103,7 +106,8 @@ def queued(tx: Tx, key: str) -> bool:
 
 
 def queue_to_person(tx: Tx, person: Person, **kwargs) -> OutboxEmail:
-    return queue_email(tx, to_addr=person.email, to_name=person.full_name, **kwargs)
+    return queue_email(tx, to_addr=person.email, to_name=person.full_name,
+                       person_id=person.id, **kwargs)
 
 
 def base_context(tx: Tx) -> dict:

@@ -4,10 +4,9 @@ Everything comes from a handful of GROUP BY queries (never a query per person), 
 10,000 registrants costs the same few round trips as one of ten. What is counted:
 
 - «Приглашено» of a session: the distinct people who were sent its invitation (outbox rows of
-  template `webinar_invitation` for the session; the person is the one of the idempotency key
-  `webinar_session:{session}:invitation:person:{person}`). For the cycle, an organisation and
-  a municipality: «приглашений» sums these (person × session); «приглашено, чел.» counts each
-  person once.
+  template `webinar_invitation` for the session, by their recipient `person_id`). For the
+  cycle, an organisation and a municipality: «приглашений» sums these (person × session);
+  «приглашено, чел.» counts each person once.
 - «Регистраций»: registrations (person × session) ever made and not withdrawn — registered,
   attended, no-show, certificate issued. The waiting list and the cancelled ones are shown on
   their own and are not registrations. The registrations of a cancelled session stay counted
@@ -158,13 +157,10 @@ def compute(s: Session, cycle_id: int, now: datetime) -> CycleReport:
 
 def _invitations(in_cycle):
     """(session_id, person_id) of every invitation sent for the cycle's sessions, once each."""
-    prefix = (sa.literal(f"{KIND}:") + sa.cast(OutboxEmail.object_id, sa.String)
-              + sa.literal(":invitation:person:"))
-    person = sa.cast(func.substr(OutboxEmail.key, func.length(prefix) + 1), sa.Integer)
-    return (select(OutboxEmail.object_id.label("session_id"), person.label("person_id"))
+    return (select(OutboxEmail.object_id.label("session_id"),
+                   OutboxEmail.person_id.label("person_id"))
             .where(OutboxEmail.template == "webinar_invitation", OutboxEmail.object_kind == KIND,
-                   OutboxEmail.object_id.in_(in_cycle),
-                   OutboxEmail.key.like(prefix + "%"), ~OutboxEmail.key.like(prefix + "%:%"))
+                   OutboxEmail.object_id.in_(in_cycle), OutboxEmail.person_id.is_not(None))
             .distinct().subquery())
 
 
