@@ -2,6 +2,7 @@
 
 from models.agreement import Agreement, AgreementState, SignedVia
 from models.audit import ActorKind, AuditEntry, Outcome
+from models.consultation import Consultation, ConsultationForm, ConsultationState
 from models.contest import (
     Application,
     ApplicationState,
@@ -20,7 +21,9 @@ from models.event import EventRecord
 from models.org import Organisation, OrgKind, Person, PersonRole
 from models.outbox import MailStatus, OutboxEmail
 from models.plan import OccurrenceState, Plan, PlanItem, PlanOccurrence
+from models.plan_meeting import MeetingAttendee, MeetingState, PlanMeeting
 from models.registry import LinkUse, RegistryCounter
+from models.report import PlanLink, Report
 from models.webinar import (
     CertificateRule,
     CycleState,
@@ -52,6 +55,9 @@ __all__ = [
     "Certificate",
     "CertificateRule",
     "CommissionVote",
+    "Consultation",
+    "ConsultationForm",
+    "ConsultationState",
     "Contest",
     "ContestExpert",
     "ContestRules",
@@ -63,6 +69,8 @@ __all__ = [
     "Feedback",
     "LinkUse",
     "MailStatus",
+    "MeetingAttendee",
+    "MeetingState",
     "OccurrenceState",
     "OrgKind",
     "Organisation",
@@ -72,11 +80,14 @@ __all__ = [
     "PersonRole",
     "Plan",
     "PlanItem",
+    "PlanLink",
+    "PlanMeeting",
     "PlanOccurrence",
     "Registration",
     "RegistrationState",
     "RegistryCounter",
     "ReminderWave",
+    "Report",
     "RequestState",
     "Review",
     "Segment",
