@@ -9,6 +9,8 @@ is refused by the machine (the caller that wants a no-op checks `is_closed` firs
 
 from __future__ import annotations
 
+from datetime import date
+
 from adapters.clock import moscow_date
 from models.plan import OccurrenceState, PlanOccurrence
 from models.plan_machine import occurrence_machine
@@ -25,9 +27,14 @@ def is_closed(occurrence: PlanOccurrence) -> bool:
 
 def close_with_result(tx: Tx, occurrence: PlanOccurrence, *, actor: Actor, text: str = "",
                       url: str = "", document_id: int | None = None, reason: str = "",
-                      details: dict | None = None) -> Step:
-    """Close `occurrence` today with a result (text, link and/or document); the audited step."""
-    day = moscow_date(tx.now)
+                      details: dict | None = None, day: date | None = None) -> Step:
+    """Close `occurrence` with a result (text, link and/or document); the audited step.
+
+    `day` is when the work was done — today unless a record says otherwise (the day a contest
+    was awarded, a meeting held); it decides «в срок» or «с опозданием» and is never in the
+    future."""
+    today = moscow_date(tx.now)
+    day = min(day or today, today)
     name = "close_on_time" if day <= occurrence.due else "close_late"
     has_result = bool(text.strip() or url.strip() or document_id)
     with transition(tx, occurrence_machine, occurrence, name, actor=actor, reason=reason,
