@@ -11,14 +11,12 @@ centre's staff a notice. Staff then schedule or decline it (services.webinar_req
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from sqlalchemy import func
 from sqlmodel import select
 
 from adapters.clock import MOSCOW
-from models import ActorKind, Organisation, OrgKind, Person, PersonRole
+from models import ActorKind, Organisation, Person
 from models.webinar import WebinarSession
 from models.webinar_machine import request_machine
 from models.webinar_request import RequestState, WebinarRequest
@@ -27,6 +25,7 @@ from services.actors import Actor
 from services.errors import DomainError, NotFound
 from services.outbox import queue_to_person
 from services.partner_input import _EMAIL, normalize_email
+from services.requesters import requester
 from services.runtime import Runtime, Tx
 from services.transitions import Step, transition
 
@@ -124,12 +123,8 @@ def submit_request(rt: Runtime, *, organisation: str, requester_name: str, email
             raise RequestRefused([text for _, text in problems],
                                  audit=_refusal_audit(source, [f for f, _ in problems]))
         address = normalize_email(form.email)
-        person = _person_by_email(tx, address)
-        org_id = person.organisation_id if person is not None else None
-        if org_id is None or _is_centre(tx, org_id):
-            org_id = _organisation_by_name(tx, form.organisation)
-        if person is None:
-            person = _new_contact(tx, form, address, org_id)
+        person, org_id = requester(tx, name=form.requester_name, address=address,
+                                   phone=form.phone, organisation=form.organisation)
         req = WebinarRequest(
             organisation_id=org_id, organisation_name=form.organisation, person_id=person.id,
             requester_name=form.requester_name, email=address, phone=form.phone,
@@ -168,44 +163,6 @@ def _notify(tx: Tx, req: WebinarRequest, person: Person, step: Step) -> None:
                             template="webinar_request_new",
                             context={**context, "staff": member},
                             object_kind=KIND, object_id=req.id, step=step)
-
-
-def _person_by_email(tx: Tx, address: str) -> Person | None:
-    stmt = (select(Person).where(func.lower(Person.email) == address, Person.active)
-            .order_by(Person.id))
-    return tx.session.exec(stmt).first()
-
-
-def _is_centre(tx: Tx, org_id: int) -> bool:
-    org = tx.session.get(Organisation, org_id)
-    return org is None or org.kind == OrgKind.CENTRE
-
-
-def _organisation_by_name(tx: Tx, typed: str) -> int | None:
-    """The one organisation (not the centre) whose short or full name is the typed one."""
-    wanted = name_key(typed)
-    rows = tx.session.exec(select(Organisation.id, Organisation.short_name,
-                                  Organisation.full_name)
-                           .where(Organisation.kind != OrgKind.CENTRE))
-    found = {oid for oid, short, full in rows if wanted in (name_key(short), name_key(full))}
-    return found.pop() if len(found) == 1 else None
-
-
-def name_key(name: str) -> str:
-    """An organisation's name compared without case, quotes, «ё» and extra spaces."""
-    text = re.sub(r"[«»\"'„“”]", " ", (name or "").casefold().replace("ё", "е"))
-    text = re.sub(r"\s*№\s*", " № ", text)
-    return " ".join(text.split())
-
-
-def _new_contact(tx: Tx, form: RequestForm, address: str, org_id: int | None) -> Person:
-    last, first, *rest = form.requester_name.split()
-    person = Person(organisation_id=org_id, role=PersonRole.CONTACT, last_name=last[:100],
-                    first_name=first[:100], middle_name=" ".join(rest)[:100], email=address,
-                    phone=form.phone, created_at=tx.now)
-    tx.session.add(orgs.fill_cases(person))
-    tx.session.flush()
-    return person
 
 
 # ---- reading -------------------------------------------------------------------------------

@@ -227,7 +227,7 @@ class SecurityHeaders:
 
 def create_app(rt: Runtime | None = None) -> FastAPI:
     """The web app over `rt` (default: settings from the environment)."""
-    from web import api, links, webinar_requests
+    from web import api, consultations, links, webinar_requests
 
     app = FastAPI(title=f"{CENTRE_NAME}: персональные ссылки", docs_url=None, redoc_url=None,
                   openapi_url=None)
@@ -240,6 +240,7 @@ def create_app(rt: Runtime | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _server_error)
     app.include_router(links.router)
     app.include_router(webinar_requests.router)  # /webinar-requests, /api/webinar-requests
+    app.include_router(consultations.router)  # /consultations, /api/consultations
     app.include_router(api.router)
     return app
 

@@ -1,0 +1,110 @@
+"""Consultations on request: the public form (GET/POST /consultations) and the JSON API
+(POST /api/consultations). No personal link is needed: anyone may ask for a consultation.
+
+A refused form comes back (400) with the entered values, every problem listed and each field
+at fault marked. The API answers 201 {"id": N, "state": "submitted"}; a body that is not a JSON
+object of texts 400, fields at fault 422, a repeated open request 409 — each as
+{"error": "...", "problems": [...], "fields": [...]}. Nothing is stored on a refusal.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from models.consultation import CONSULTATION_FORM_LABELS
+from services.consultations import (
+    CONSENT_TEXT,
+    FIELDS,
+    LABELS,
+    ConsultationRefused,
+    DuplicateConsultation,
+    consented,
+    submit_consultation,
+)
+from services.runtime import Runtime
+from web.app import get_rt, templates
+from web.bodies import json_object, not_text, text
+
+router = APIRouter()
+Rt = Annotated[Runtime, Depends(get_rt)]
+PAGE = "consultation_request.html"
+MAX_FORM_FIELDS = 30
+
+
+def _submit(rt: Runtime, values: dict[str, str], consent: Any, source: str) -> int:
+    return submit_consultation(rt, **values, consent=consented(consent), source=source)
+
+
+@router.get("/consultations", name="consultation_form")
+def consultation_form(request: Request) -> Response:
+    return _page(request, values={}, consent=False)
+
+
+@router.post("/consultations", name="consultation_submit")
+async def consultation_submit(request: Request, rt: Rt) -> Response:
+    async with request.form(max_files=0, max_fields=MAX_FORM_FIELDS) as data:
+        values = {name: text(data.get(name)) for name in FIELDS}
+        consent = text(data.get("consent"))
+    try:
+        consultation_id = await run_in_threadpool(_submit, rt, values, consent, "page")
+    except ConsultationRefused as err:
+        return _page(request, values=values, consent=bool(consent), refused=err, status=400)
+    return RedirectResponse(f"/consultations/received?n={consultation_id}", status_code=303)
+
+
+@router.get("/consultations/received", name="consultation_received")
+def consultation_received(request: Request, n: str = "") -> Response:
+    """The thank-you page; it shows only the number it was given and reads nothing."""
+    if not (n.isdigit() and len(n) < 10):
+        return RedirectResponse("/consultations", status_code=303)
+    return templates.TemplateResponse(request, PAGE, {"received": int(n)})
+
+
+@router.post("/api/consultations", name="consultation_api")
+async def consultation_api(request: Request, rt: Rt) -> Response:
+    """A JSON object {organisation, requester_name, email, phone, topic, question, form,
+    preferred_dates, consent: true} → 201 {"id": N, "state": "submitted"}."""
+    data = json_object(await request.body())
+    wrong = not_text(data, FIELDS, LABELS) if data is not None else []
+    if data is None or wrong:
+        expected = ", ".join([*FIELDS, "consent"])
+        problems = ([f"ожидается JSON-объект с полями {expected}"] if data is None
+                    else [f"текстом должно быть поле {w}" for w in wrong])
+        return _json_error(ConsultationRefused(problems, head="Неверный формат запроса"), 400)
+    try:
+        consultation_id = await run_in_threadpool(
+            _submit, rt, {k: data.get(k) or "" for k in FIELDS}, data.get("consent"), "api")
+    except DuplicateConsultation as err:
+        return _json_error(err, 409)
+    except ConsultationRefused as err:
+        return _json_error(err, 422)
+    return JSONResponse({"id": consultation_id, "state": "submitted"}, status_code=201)
+
+
+def _json_error(err: ConsultationRefused, status: int) -> JSONResponse:
+    return JSONResponse({"error": err.message, "problems": err.problems, "fields": err.fields},
+                        status_code=status)
+
+
+def _by_field(refused: ConsultationRefused) -> dict[str, list[str]]:
+    """{field: its problems}, shown beside each field as well as in the list above."""
+    found: dict[str, list[str]] = {}
+    for field, problem in zip(refused.fields, refused.problems, strict=False):
+        found.setdefault(field, []).append(problem)
+    return found
+
+
+def _page(request: Request, *, values: dict, consent: bool,
+          refused: ConsultationRefused | None = None, status: int = 200) -> Response:
+    return templates.TemplateResponse(
+        request, PAGE,
+        {"values": values, "consent": consent, "received": None,
+         "head": refused.message.split(":")[0] if refused else "",
+         "problems": refused.problems if refused else [],
+         "errors": _by_field(refused) if refused else {},
+         "forms": CONSULTATION_FORM_LABELS, "consent_text": CONSENT_TEXT},
+        status_code=status)
