@@ -10,12 +10,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.common import BY_OPTION, actor, console, friendly, rt
-from services import plan as plan_service, plan_queries
+from services import plan as plan_service, plan_queries, plan_results
 
 app = typer.Typer(help="План работы инновационной площадки на год: загрузка, ответственные",
                   no_args_is_help=True)
 
 REF_HELP = "Год плана (2024) или его номер, см. imc plan list"
+CODE_HELP = "Код пункта (diag-1, theor-2, …), см. imc plan show"
+OCCURRENCE_OPTION = typer.Option(
+    None, "--occurrence",
+    help="Номер срока пункта (1, 2, …), если открытых сроков несколько; см. imc plan show")
+AS_OPTION = typer.Option(
+    None, "--as", "--by", envvar="IMC_STAFF_LOGIN",
+    help="Логин сотрудника, который отмечает (или IMC_STAFF_LOGIN)")
 
 
 @app.command("load")
@@ -84,11 +91,82 @@ def assign(ref: int = typer.Argument(..., help=REF_HELP),
                   f"{escape(item['responsible'])}")
 
 
+@app.command("due")
+@friendly
+def due(ref: Optional[int] = typer.Argument(None, help=REF_HELP + "; без него — все планы"),
+        days: int = typer.Option(14, "--days", help="На сколько дней вперёд")):
+    """Сроки пунктов плана на ближайшие дни и просроченные."""
+    view = plan_queries.due_list(rt(), ref, days)
+    table = Table("Год", "Пункт", "Деятельность", "Срок", "Осталось", "Ответственный",
+                  "Состояние", title=f"Сроки плана по {view['until']} и просроченные "
+                                     f"(сегодня {view['today']})")
+    for row in view["rows"]:
+        left = row["days"]
+        when = (f"просрочено на {-left} дн." if left < 0 else "сегодня" if left == 0
+                else f"{left} дн.")
+        table.add_row(str(row["year"]), f"{row['code']} (№{row['position']})",
+                      escape(_short(row["activity"])), row["due"], when,
+                      escape(row["responsible"]) or "не назначен", row["state"],
+                      style="red" if row["overdue"] else None)
+    console.print(table if view["rows"] else
+                  f"Ни одного срока по {view['until']} и ни одного просроченного")
+
+
+@app.command("close")
+@friendly
+def close(ref: int = typer.Argument(..., help=REF_HELP),
+          item_code: str = typer.Argument(..., help=CODE_HELP),
+          occurrence: Optional[int] = OCCURRENCE_OPTION,
+          text: str = typer.Option("", "--text", help="Что сделано (описание результата)"),
+          url: str = typer.Option("", "--url", help="Ссылка на результат (http/https)"),
+          file: Optional[Path] = typer.Option(None, "--file", exists=True, dir_okay=False,
+                                              help="Файл с результатом: PDF, DOCX, DOC, XLSX, "
+                                                   "PPTX, JPG или PNG"),
+          document: Optional[int] = typer.Option(None, "--document",
+                                                 help="Номер документа в системе"),
+          by: Optional[str] = AS_OPTION):
+    """Отметить выполнение срока пункта плана и приложить результат (в срок или с опозданием
+    — по дате)."""
+    r = rt()
+    occ = plan_results.close(r, ref, item_code, occurrence=occurrence, text=text, url=url,
+                             file_name=file.name if file else None,
+                             data=file.read_bytes() if file else None, document_id=document,
+                             actor=actor(r, by))
+    console.print(f"Пункт {escape(item_code.strip())}, срок №{occ.position} до "
+                  f"{occ.due:%d.%m.%Y}: {occ.state.label}")
+
+
+@app.command("cancel")
+@friendly
+def cancel(ref: int = typer.Argument(..., help=REF_HELP),
+           item_code: str = typer.Argument(..., help=CODE_HELP),
+           occurrence: Optional[int] = OCCURRENCE_OPTION,
+           reason: str = typer.Option(..., "--reason", help="Почему срок отменяется"),
+           by: Optional[str] = AS_OPTION):
+    """Отменить срок пункта плана (с причиной)."""
+    r = rt()
+    occ = plan_results.cancel(r, ref, item_code, occurrence=occurrence, reason=reason,
+                              actor=actor(r, by))
+    console.print(f"Пункт {escape(item_code.strip())}, срок №{occ.position} до "
+                  f"{occ.due:%d.%m.%Y}: {occ.state.label} ({escape(occ.cancel_reason)})")
+
+
 def _dates(item: dict) -> str:
-    lines = [f"{o['due']}: {o['state']}" for o in item["occurrences"]]
+    lines = [_occurrence_line(o) for o in item["occurrences"]]
     if item["on_request"]:
         lines.append("по мере запроса")
     return "\n".join(lines) or item["kind"]
+
+
+def _occurrence_line(o: dict) -> str:
+    line = f"{o['due']}: {o['state']}"
+    if o["closed"]:
+        line += f" {o['closed']}"
+    if o["result"]:
+        line += f" — {escape(o['result'])}"
+    if o["cancel_reason"]:
+        line += f" ({escape(o['cancel_reason'])})"
+    return line
 
 
 def _short(text: str) -> str:

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     webinar_reminder_offsets_minutes: list[int] = Field(default_factory=lambda: [1440, 60])
     webinar_close_after_days: int = Field(default=14, ge=1)
 
+    # The annual plan: reminders to the responsible person this many days before each due
+    # date (JSON in the environment: IMC_PLAN_REMINDER_OFFSETS_DAYS="[7, 1]"; 0 = the day).
+    plan_reminder_offsets_days: list[int] = Field(default_factory=lambda: [7, 1])
+
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'imc.db'}"
@@ -79,6 +83,15 @@ class Settings(BaseSettings):
         if any(v <= 0 for v in value):
             raise ValueError("IMC_WEBINAR_REMINDER_OFFSETS_MINUTES: смещения напоминаний "
                              "должны быть положительным числом минут, например [1440, 60]")
+        return sorted(set(value), reverse=True)
+
+    @field_validator("plan_reminder_offsets_days")
+    @classmethod
+    def _plan_offsets(cls, value: list[int]) -> list[int]:
+        if any(v < 0 for v in value):
+            raise ValueError("IMC_PLAN_REMINDER_OFFSETS_DAYS: за сколько дней до срока пункта "
+                             "плана напоминать — целые числа дней не меньше нуля, например "
+                             "[7, 1]")
         return sorted(set(value), reverse=True)
 
     @model_validator(mode="after")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import select
 
 from adapters.clock import moscow_date
-from models import Person
+from models import Document, Person
 from models.plan import OccurrenceState, Plan, PlanItem, PlanOccurrence
 from services.plan import plan_by_ref
 from services.plan_schedule import KIND_LABELS, ScheduleKind
@@ -52,6 +54,9 @@ def plan_view(rt: Runtime, ref: int) -> dict:
             occurrences[occ.item_id].append(occ)
         people = {p.id: p for p in s.exec(select(Person).where(
             Person.id.in_({i.responsible_id for i in items if i.responsible_id})))}
+        files = dict(s.exec(select(Document.id, Document.filename).where(Document.id.in_(
+            {o.result_document_id for x in occurrences.values() for o in x
+             if o.result_document_id}))).all())
         sections: list[dict] = []
         for item in items:
             if not sections or sections[-1]["code"] != item.section_code:
@@ -67,9 +72,47 @@ def plan_view(rt: Runtime, ref: int) -> dict:
                 "responsible": person.full_name if person else "",
                 "responsible_login": person.login or "" if person else "",
                 "occurrences": [{"id": o.id, "start": f"{o.start:%d.%m.%Y}",
-                                 "due": f"{o.due:%d.%m.%Y}", "state": o.state.label}
+                                 "due": f"{o.due:%d.%m.%Y}", "state": o.state.label,
+                                 **occurrence_outcome(o, files)}
                                 for o in occurrences[item.id]]})
         return {"id": plan.id, "year": plan.year, "title": plan.title,
                 "source": plan.source_name,
                 "loaded": f"{moscow_date(plan.created_at):%d.%m.%Y}",
                 "sections": sections}
+
+
+def occurrence_outcome(o: PlanOccurrence, files: dict[int, str]) -> dict:
+    """When an occurrence was closed and with what: text, link, file (or why cancelled)."""
+    parts = [o.result_text, o.result_url]
+    if o.result_document_id:
+        name = files.get(o.result_document_id, "")
+        parts.append(f"документ №{o.result_document_id}" + (f" «{name}»" if name else ""))
+    return {"closed": f"{moscow_date(o.closed_at):%d.%m.%Y}" if o.closed_at else "",
+            "result": "; ".join(p for p in parts if p),
+            "cancel_reason": o.cancel_reason}
+
+
+def due_list(rt: Runtime, ref: int | None = None, days: int = 14) -> dict:
+    """What is due in the next `days` days and what is overdue (of one plan, or of all),
+    by due date: item, due date, responsible, state."""
+    with rt.transaction() as tx:
+        today = moscow_date(tx.now)
+        horizon = today + timedelta(days=max(days, 0))
+        stmt = (select(PlanOccurrence, PlanItem, Plan.year, Person)
+                .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
+                .join(Plan, Plan.id == PlanItem.plan_id)
+                .outerjoin(Person, Person.id == PlanItem.responsible_id)
+                .where(sa.or_(PlanOccurrence.state == OccurrenceState.OVERDUE,
+                              sa.and_(PlanOccurrence.state == OccurrenceState.PLANNED,
+                                      PlanOccurrence.due <= horizon)))
+                .order_by(PlanOccurrence.due, Plan.year, PlanItem.position,
+                          PlanOccurrence.position))
+        if ref is not None:
+            stmt = stmt.where(Plan.id == plan_by_ref(tx, ref).id)
+        rows = [{"id": o.id, "year": year, "code": item.code, "activity": item.activity,
+                 "position": o.position, "due": f"{o.due:%d.%m.%Y}",
+                 "days": (o.due - today).days, "responsible": person.full_name if person
+                 else "", "state": o.state.label, "overdue": o.due < today}
+                for o, item, year, person in tx.session.exec(stmt)]
+        return {"today": f"{today:%d.%m.%Y}", "until": f"{horizon:%d.%m.%Y}", "days": days,
+                "rows": rows}

@@ -9,6 +9,8 @@ from services import (
     contest_review,
     contest_screening,
     contests,
+    plan_reminders,
+    plan_sync,
     webinar_closing,
     webinar_reminders,
 )
@@ -27,17 +29,26 @@ def fire_timers(rt: Runtime) -> dict:
             "experts_reminded": contest_review.remind_experts(rt),
             "statuses_expiring": contest_results.remind_status_expiry(rt),
             "webinar_reminders": webinar_reminders.remind(rt),
-            "webinar_closing": webinar_closing.close_due(rt)}
+            "webinar_closing": webinar_closing.close_due(rt),
+            # Before the reminders: what the records show done is closed, not marked overdue.
+            "plan_sync": plan_sync.sync(rt),
+            "plan_reminders": plan_reminders.sweep(rt)}
 
 
 def summary(report: dict, sent: int) -> str:
     """One Russian line for staff (CLI) and the flow's log."""
     reminders = report.get("webinar_reminders") or {"waves": [], "sent": 0}
     closing = report.get("webinar_closing") or {"held": [], "closed": [], "cycles_closed": []}
+    plan = report.get("plan_reminders") or {"reminders": [], "overdue": [], "escalations": []}
+    plan_done = (report.get("plan_sync") or {"closed": []})["closed"]
     return (f"Напоминаний: {len(report['reminders'])}, эскалаций: {len(report['escalations'])}, "
             f"истекает: {len(report['expiring'])}, истекло: {len(report['expired'])}, "
             f"зарегистрировано: {len(report['advanced'])}, "
             f"напоминаний о вебинарах: {reminders['sent']}, "
             f"вебинаров проведено: {len(closing['held'])}, "
             f"завершено: {len(closing['closed'])}, "
-            f"циклов завершено: {len(closing['cycles_closed'])}, писем отправлено: {sent}")
+            f"циклов завершено: {len(closing['cycles_closed'])}, "
+            f"напоминаний по плану: {len(plan['reminders'])}, "
+            f"сроков плана просрочено: {len(plan['overdue'])}, "
+            f"эскалаций по плану: {len(plan['escalations'])}, "
+            f"пунктов плана выполнено по записям: {len(plan_done)}, писем отправлено: {sent}")
