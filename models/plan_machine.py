@@ -3,7 +3,9 @@
 An occurrence is created «запланировано». It is closed with its result: «выполнено» when the
 closing day (Europe/Moscow, passed as `day`) is on or before the due date, «выполнено с
 опозданием» after it; the caller picks `close_on_time` or `close_late` by the date and the
-guards refuse the wrong one, so the outcome is decided by the date, never by hand. The sweep
+guards refuse the wrong one, so the outcome is decided by the date, never by hand. An
+occurrence marked «просрочено» may still close «в срок» when the record that carried it out
+(a contest awarded, a report made) is dated on or before the due date. The sweep
 marks an occurrence «просрочено» the day after its due date (`mark_overdue`); `remind` and
 `escalate` record the sweep's letters without changing the state. `cancel` needs a reason.
 """
@@ -51,7 +53,7 @@ occurrence_machine = Machine("plan_occurrence", PlanOccurrence, "state", O.PLANN
 m = occurrence_machine
 m.add("create", {O.PLANNED}, O.PLANNED, "включение срока в план работы")
 m.add("remind", {O.PLANNED}, O.PLANNED, "напоминание ответственному о сроке")
-m.add("close_on_time", {O.PLANNED}, O.DONE, "отметить выполнение в срок", _on_time)
+m.add("close_on_time", {O.PLANNED, O.OVERDUE}, O.DONE, "отметить выполнение в срок", _on_time)
 m.add("close_late", {O.PLANNED, O.OVERDUE}, O.DONE_LATE, "отметить выполнение с опозданием",
       _late)
 m.add("mark_overdue", {O.PLANNED}, O.OVERDUE, "срок пункта плана прошёл", _past_due)

@@ -53,7 +53,9 @@ PROCESSES = {
     "webinar": "циклы вебинаров",
     "consultations": "консультации",
     "meetings": "заседания творческой группы",
-    "reports": "мониторинг и аналитические справки",
+    "monitoring": "мониторинг активности участников сетевого взаимодействия",
+    "effectiveness": "мониторинг «Эффективность сетевого взаимодействия»",
+    "event_analysis": "анализ методических, конкурсных и организационных мероприятий",
 }
 SPECIAL = {
     ("result", "string_too_short"): "не указан ожидаемый результат",
@@ -99,7 +101,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 SectionCode = Annotated[str, BeforeValidator(_section_code)]
 ScheduleField = Annotated[Schedule, PlainValidator(_schedule)]
-Process = Literal["agreements", "contest", "webinar", "consultations", "meetings", "reports"]
+Process = Literal[tuple(PROCESSES)]  # one of the codes above
 
 
 class _Frozen(BaseModel):

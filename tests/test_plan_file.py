@@ -45,7 +45,8 @@ def test_the_shipped_plan_has_the_seeds_five_sections_and_fifteen_items():
 
 def test_items_link_to_the_processes_that_carry_them_out():
     links = {i.code: i.process for _, i in shipped().items() if i.process}
-    assert links == {"diag-1": "reports", "diag-2": "reports", "diag-3": "reports",
+    assert links == {"diag-1": "monitoring", "diag-2": "effectiveness",
+                     "diag-3": "event_analysis",
                      "theor-1": "agreements", "theor-2": "meetings", "pract-1": "webinar",
                      "pract-2": "consultations", "pract-3": "contest"}
 
@@ -98,7 +99,7 @@ sections:
         activity: "Проведение мониторинга"
         schedule: "Июнь, декабрь 2024"
         result: "Аналитическая справка"
-        process: reports
+        process: monitoring
       - code: diag-2
         activity: "Анализ мероприятий"
         schedule: "В течение года"
@@ -170,12 +171,14 @@ def test_the_base_file_is_accepted_and_the_same_wording_may_recur_in_another_sec
     ([("code: practical", "code: diagnostic")],
      "строка 16: раздел «Практическая деятельность»: раздел уже есть в строке 4 — перенесите "
      "пункты в один раздел"),
-    ([("process: reports", "process: report")],
+    ([("process: monitoring", "process: reports")],
      "строка 11: раздел «Диагностическая деятельность», пункт diag-1 «Проведение "
-     "мониторинга», процесс (process): неизвестный процесс «report»: укажите agreements "
+     "мониторинга», процесс (process): неизвестный процесс «reports»: укажите agreements "
      "(договоры о сетевом взаимодействии), contest (конкурсы), webinar (циклы вебинаров), "
-     "consultations (консультации), meetings (заседания творческой группы), reports "
-     "(мониторинг и аналитические справки) или не указывайте поле"),
+     "consultations (консультации), meetings (заседания творческой группы), monitoring "
+     "(мониторинг активности участников сетевого взаимодействия), effectiveness (мониторинг "
+     "«Эффективность сетевого взаимодействия»), event_analysis (анализ методических, "
+     "конкурсных и организационных мероприятий) или не указывайте поле"),
     ([("code: diag-2", "code: Diag 2")],
      "строка 12: раздел «Диагностическая деятельность», пункт Diag 2 «Анализ мероприятий», "
      "код (code): допустимы строчные латинские буквы, цифры, дефис и подчёркивание, а "
@@ -189,7 +192,7 @@ def test_the_base_file_is_accepted_and_the_same_wording_may_recur_in_another_sec
      "не указано обязательное поле «год плана» (year)"),
     ([("year: 2024", "year: 1999")],
      "строка 2: год плана (year): должно быть не меньше 2000, а указано 1999"),
-    ([('        process: reports\n', '        process: reports\n        owner: "Иванова"\n')],
+    ([('        process: monitoring\n', '        process: monitoring\n        owner: "Иванова"\n')],
      "строка 12: раздел «Диагностическая деятельность», пункт diag-1 «Проведение "
      "мониторинга», «owner»: неизвестное поле: проверьте написание (допустимые поля — в "
      "образце)"),
@@ -211,14 +214,14 @@ def test_a_file_for_another_year_is_refused_when_loaded_as_2025():
 
 
 def test_every_problem_of_a_file_is_listed_at_once_in_line_order():
-    problems = refused(edited(("process: reports", "process: report"),
+    problems = refused(edited(("process: monitoring", "process: reports"),
                               ('"В течение года"', '"Сентяборь"'),
                               ('        result: "Справка"\n', ""),
                               ("code: practical", "code: practicum"),
                               ("code: pract-1", "code: diag-1")))
     assert [p.split(":")[0] for p in problems] == [
         "строка 11", "строка 12", "строка 14", "строка 15", "строка 18"]
-    assert "неизвестный процесс «report»" in problems[0]
+    assert "неизвестный процесс «reports»" in problems[0]
     assert "«ожидаемый результат» (result)" in problems[1]
     assert "«сентяборь» — не название месяца (может быть, «сентябрь»?)" in problems[2]
     assert "неизвестный раздел «practicum»" in problems[3]
