@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from models.agreement_machine import agreement_machine
+from models.consultation_machine import consultation_machine
 from models.contest_machine import application_machine, contest_machine
 from models.fsm import Machine
 from models.plan_machine import occurrence_machine
+from models.plan_meeting_machine import meeting_machine
 from models.webinar_machine import (
     cycle_machine,
     registration_machine,
@@ -16,6 +18,8 @@ from models.webinar_machine import (
 MACHINES: dict[str, Machine] = {m.process: m for m in (
     agreement_machine, contest_machine, application_machine, cycle_machine, session_machine,
     registration_machine, request_machine, occurrence_machine)}
+MACHINES[consultation_machine.process] = consultation_machine
+MACHINES[meeting_machine.process] = meeting_machine
 
 # Audited happenings that are not transitions of a machine.
 EVENT_LABELS = {
@@ -40,6 +44,14 @@ EVENT_LABELS = {
     "feedback_replaced": "отзыв о вебинаре изменён",
     "load_plan": "загрузка плана работы",
     "assign_responsible": "назначение ответственного за пункт плана",
+    "report_generated": "сформирована аналитическая справка (.docx и .xlsx)",
+    "close_plan_item": "отметка выполнения пункта плана",
+    "cancel_plan_item": "отмена срока пункта плана",
+    "link": "связь пункта плана с записью процесса",
+    "unlink": "снятие связи пункта плана с записью процесса",
+    "schedule_meeting": "назначение заседания творческой группы",
+    "record_minutes": "внесение протокола заседания (присутствие, решения)",
+    "replace_minutes": "замена протокола заседания до его проведения",
 }
 
 

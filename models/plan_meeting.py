@@ -60,7 +60,8 @@ class PlanMeeting(SQLModel, table=True):
 
 
 class MeetingAttendee(SQLModel, table=True):
-    """A member of the creative group at a meeting: present or absent (with a reason)."""
+    """A member of the creative group at a meeting: present or absent (with a reason); or a
+    guest invited to it."""
 
     __tablename__ = "plan_meeting_attendees"
     __table_args__ = (sa.UniqueConstraint("meeting_id", "person_id",
@@ -71,3 +72,5 @@ class MeetingAttendee(SQLModel, table=True):
     person_id: int = Field(foreign_key="people.id", index=True)
     present: bool = True
     absence_reason: str = Field(default="", max_length=300)
+    # A guest (приглашённый) is not a member of the group: present, named by the minutes.
+    guest: bool = False

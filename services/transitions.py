@@ -108,6 +108,8 @@ _NOUNS = {"agreement": "договор", "contest": "конкурс", "applicati
           "webinar_cycle": "цикл вебинаров", "webinar_session": "вебинар",
           "webinar_registration": "регистрация", "webinar_request": "запрос на вебинар",
           "plan_occurrence": "срок пункта плана"}
+_NOUNS["consultation"] = "запрос на консультацию"
+_NOUNS["plan_meeting"] = "заседание творческой группы"
 
 
 def _noun(machine: Machine) -> str:

@@ -129,6 +129,7 @@ def upgrade() -> None:
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('present', sa.Boolean(), nullable=False),
     sa.Column('absence_reason', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('guest', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['plan_meetings.id'], ),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], ),
     sa.PrimaryKeyConstraint('id'),
