@@ -7,15 +7,19 @@ import typer
 from cli import (
     agreement,
     audit,
+    consultation,
     contest,
     contest_stages,
     mail,
     partner,
     person,
     plan,
+    plan_links,  # noqa: F401  (adds `imc plan link|unlink|sync` to plan.app)
+    report,
     system,
     webinar,
 )
+from cli.plan_meeting import meeting_app
 
 app = typer.Typer(help="imc-flows: процессы инновационной площадки МКУ ИМЦ Выселковский район",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -27,6 +31,9 @@ app.add_typer(mail.app, name="mail")
 app.add_typer(system.db_app, name="db")
 app.add_typer(person.app, name="person")
 app.add_typer(plan.app, name="plan")
+plan.app.add_typer(meeting_app, name="meeting")
+app.add_typer(consultation.app, name="consult")
+app.add_typer(report.app, name="report")
 app.command("audit")(audit.show)
 app.command("seed")(system.seed)
 app.command("registry")(contest_stages.registry)

@@ -9,6 +9,7 @@ from prefect import serve
 from flows import contests, webinars
 from flows.agreements import advance_agreements, start_agreement
 from flows.mail import send_mail
+from flows.reports import HALF_YEAR_SCHEDULES, generate_report, half_year_reports
 from flows.sweep import sweep
 
 SWEEP_EVERY = timedelta(minutes=5)
@@ -55,6 +56,14 @@ def deployments() -> list:
             name="webinar-certificates", tags=["webinars"],
             description="Сертификаты участникам цикла по его правилу (повторный запуск "
                         "ничего не выдаёт дважды)"),
+        generate_report.to_deployment(
+            name="report-generate", tags=["reports"],
+            description="Аналитическая справка за любой период: monitoring, effectiveness, "
+                        "plan, events (предмет: contest:N, webinar_cycle:N, plan_meeting:N)"),
+        half_year_reports.to_deployment(
+            name="report-half-year", schedules=HALF_YEAR_SCHEDULES, tags=["reports"],
+            description="Мониторинг активности и «Эффективность сетевого взаимодействия» за "
+                        "полугодие: 30 июня и 31 декабря (МСК)"),
     ]
 
 

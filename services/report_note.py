@@ -21,6 +21,11 @@ class Table:
     rows: list[list]  # cells: str, int, float (shares as 0.0–1.0 with percent=True columns)
     total: list | None = None  # the «Итого» row, if any
     percent_columns: tuple[int, ...] = ()  # column indexes holding shares 0.0–1.0
+    sheet: str = ""  # the .xlsx tab (≤ 31 characters); «Таблица N» when empty
+    # The .docx may show fewer columns (all stay in the .xlsx) and only the first N rows,
+    # with a note that the whole table is in the .xlsx; None: everything.
+    docx_columns: tuple[int, ...] | None = None
+    docx_rows: int | None = None
 
 
 @dataclass

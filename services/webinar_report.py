@@ -105,7 +105,7 @@ def compute(s: Session, cycle_id: int, now: datetime) -> CycleReport:
     for sid, org_id, state, n in regs:
         sessions[sid].figures.count(state, n, sessions[sid].held)
         group(org_id).figures.count(state, n, sessions[sid].held)
-    invited = _invitations(in_cycle)
+    invited = invitations_query(in_cycle)
     for sid, org_id, n in s.exec(select(invited.c.session_id, Person.organisation_id,
                                         func.count()).join(Person, Person.id == invited.c.person_id)
                                  .group_by(invited.c.session_id, Person.organisation_id)):
@@ -155,7 +155,7 @@ def compute(s: Session, cycle_id: int, now: datetime) -> CycleReport:
             .order_by(WebinarSession.position, Feedback.submitted_at, Feedback.id))])
 
 
-def _invitations(in_cycle):
+def invitations_query(in_cycle):
     """(session_id, person_id) of every invitation sent for the cycle's sessions, once each."""
     return (select(OutboxEmail.object_id.label("session_id"),
                    OutboxEmail.person_id.label("person_id"))

@@ -1,0 +1,112 @@
+"""«Эффективность сетевого взаимодействия» for the second half of 2024, counted by hand on the
+network of tests.test_monitoring_report:
+
+  partners with an agreement in force on 31.12.2024: P1, P2, P3; active in July–December:
+    P1 (attended W1), P2 (consultation of 01.09; its application of March is earlier) → 2 of 3;
+  webinars: W1, W2, W3 (cancelled), W5 planned → W1 and W2 held: 2 of 4;
+  plan: due 30.09 done late, 30.11 overdue, 31.12 done (31.10 cancelled is left out,
+    30.06 is earlier) → 2 of 3, one on time;
+  attendance: 4 participations of 6 registrations to held sessions (8 registrations in all);
+  certificates issued 20.10 (H1, PH1) and 20.11 (H1) → 3 to 2 people.
+"""
+
+from __future__ import annotations
+
+import io
+
+import docx
+from openpyxl import load_workbook
+
+from adapters.docx_render import docx_text
+from services import documents, effectiveness_report, report_period, reports
+from services.actors import Actor
+from tests.test_monitoring_report import network, tables
+
+HALF = report_period.half("2024-2")
+EXPECTED = {
+    "partners_in_force": 3, "partners_active": 2, "partners_active_share": 0.6667,
+    "sessions_planned": 4, "sessions_held": 2, "sessions_held_share": 0.5,
+    "plan_due": 3, "plan_done": 2, "plan_done_on_time": 1, "plan_done_share": 0.6667,
+    "registrations": 8, "registrations_held": 6, "attendances": 4, "attendance_rate": 0.6667,
+    "certificates": 3, "certificate_holders": 2,
+}
+
+
+def build(rt, start, end):
+    with rt.transaction() as tx:
+        return effectiveness_report.build(tx, start, end)
+
+
+def test_the_indicators_of_the_second_half_year(rt):
+    network(rt)
+    content = build(rt, *HALF)
+    assert content.figures == EXPECTED
+    indicators, partners, sessions, plan = tables(content.note)
+    assert indicators.rows == [
+        ["Активные организации-партнёры (с действующим договором)", 2, 3, 0.6667],
+        ["Проведённые вебинары (из запланированных)", 2, 4, 0.5],
+        ["Выполненные сроки плана работы (из наступивших)", 2, 3, 0.6667],
+        ["Участия в вебинарах (из регистраций на состоявшиеся)", 4, 6, 0.6667],
+        ["Выданные сертификаты участников вебинаров", 3, "—", "—"]]
+    assert partners.rows == [[1, "МБОУ СОШ № 1", "Кореновский район", 1, 0, 0, "да"],
+                             [2, "МБОУ СОШ № 2", "Кореновский район", 0, 0, 1, "да"],
+                             [3, "МБОУ СОШ № 3", "Кореновский район", 0, 0, 0, "нет"]]
+    assert sessions.rows == [
+        [1, "Цикл 2024", "Тема W1", "15.10.2024 15:00", "проведён", 4, 3],
+        [2, "Цикл 2024", "Тема W2", "12.11.2024 15:00", "идёт регистрация", 2, 1],
+        [3, "Цикл 2024", "Тема W3", "10.12.2024 15:00", "отменён", 1, 0],
+        [4, "Цикл 2024", "Тема W5", "29.12.2024 00:30", "идёт регистрация", 1, 0]]
+    assert plan.rows == [
+        ["pract-1", "Мероприятие pract-1", "30.09.2024", "выполнено с опозданием", "—"],
+        ["pract-1", "Мероприятие pract-1", "31.10.2024", "отменено", "—"],
+        ["pract-1", "Мероприятие pract-1", "30.11.2024", "просрочено", "—"],
+        ["diag-2", "Мероприятие diag-2", "31.12.2024", "выполнено", "—"]]
+    charts = [c for s in content.note.sections for c in s.charts]
+    assert charts[0].series == {"Запланировано": [4, 3], "Выполнено": [2, 2]}
+    assert charts[1].series == {"Организаций": [2, 1]}
+
+
+def test_the_first_half_year_has_no_webinars_and_counts_the_march_applications(rt):
+    network(rt)
+    figures = build(rt, *report_period.half("2024-1")).figures
+    # P1 applied in March and P2 too (both active), P3 not; plan: 30.06 done on time.
+    assert figures == {**EXPECTED, "sessions_planned": 0, "sessions_held": 0,
+                       "sessions_held_share": None, "plan_due": 1, "plan_done": 1,
+                       "plan_done_on_time": 1, "plan_done_share": 1.0, "registrations": 0,
+                       "registrations_held": 0, "attendances": 0, "attendance_rate": None,
+                       "certificates": 0, "certificate_holders": 0}
+
+
+def test_the_effectiveness_справка_reads_back(rt):
+    network(rt)
+    report = reports.generate(rt, "effectiveness", *HALF, actor=Actor.scheduler())
+    assert report.figures == EXPECTED and report.version == 1
+    assert reports.generate(rt, "effectiveness", *HALF, actor=Actor.system()).id == report.id
+    from models import Document
+
+    with rt.session() as s:
+        docx_doc, xlsx_doc = (s.get(Document, i) for i in (report.docx_document_id,
+                                                            report.xlsx_document_id))
+    data = documents.read_bytes(rt, docx_doc)
+    text = docx_text(data)
+    for line in ("Аналитическая справка по итогам мониторинга «Эффективность сетевого "
+                 "взаимодействия»", "за второе полугодие 2024 года",
+                 "(с 1 июля 2024 г. по 31 декабря 2024 г.)",
+                 "1. На конец периода договоры о сетевом взаимодействии действуют у 3 "
+                 "организаций; активность в периоде проявили 2 (две) организации "
+                 "(66,7\u00a0%).",
+                 "2. Состоялось 2 (два) вебинара из запланированных 4 (50\u00a0%); выполнено 2 "
+                 "из 3 сроков плана работы (66,7\u00a0%), из них в срок — 1.",
+                 "3. Доля участия в вебинарах — 66,7\u00a0%: участий — 4, регистраций на "
+                 "состоявшиеся вебинары — 6.",
+                 "4. Выдано 3 (три) сертификата участника, их получили 2 (два) человека."):
+        assert line in text, line
+    document = docx.Document(io.BytesIO(data))
+    assert [c.text for c in document.tables[0].rows[1].cells] == [
+        "Активные организации-партнёры (с действующим договором)", "2", "3", "66,7\u00a0%"]
+    assert len(document.inline_shapes) == 2
+    wb = load_workbook(io.BytesIO(documents.read_bytes(rt, xlsx_doc)))
+    assert wb.sheetnames == ["Сводка", "Показатели", "Партнёры", "Вебинары", "План"]
+    summary = {r[0].value: r[1].value for r in wb["Сводка"].iter_rows(min_row=5)}
+    assert summary["Доля активных партнёров"] == 0.6667
+    assert summary["Получили сертификаты, чел."] == 2
