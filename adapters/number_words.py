@@ -31,3 +31,13 @@ def percent(share: float) -> str:
     value = round(share * 100, 1)
     text = f"{value:.1f}".replace(".", ",").removesuffix(",0")
     return f"{text}\u00a0%"
+
+
+def with_words(n: int, gender: Gender = "m") -> str:
+    """«12 (двенадцать)»: a count in figures with its words in brackets, no noun."""
+    return f"{n} ({in_words(n, gender)})"
+
+
+def decimal(value: float | None) -> str:
+    """A score or an average as «4,25» (at most two decimals, no trailing zeros); «—» if none."""
+    return "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")

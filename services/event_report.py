@@ -1,0 +1,133 @@
+"""Analysis of the methodological, contest and organisational events (plan item diag-3):
+content of kind «events».
+
+One справка per event — `subject` «webinar_cycle:N» (sessions, coverage, attendance,
+certificates, feedback: the figures of services.webinar_report), «contest:N» (applications by
+municipality, screening, expert scores, winners and laureates) or «plan_meeting:N» (a
+creative-group meeting held: attendance, agenda, decisions) — or, with an empty subject, one
+for the period: every event that took place in it, its kind and its participants.
+
+This module dispatches by subject to services.event_report_cycle, event_report_contest and
+event_report_meeting (each `build(tx, object_id, start, end)`) and makes the period's справка.
+The records come from services.event_report_data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from adapters.number_words import counted, decimal as number, with_words as words
+from services import (
+    event_report_contest,
+    event_report_cycle,
+    event_report_meeting,
+    report_period,
+)
+from services.errors import DomainError
+from services.event_report_data import CONTEST, KIND_LABELS, MEETING, UNITS, WEBINAR, period_events
+from services.report_note import Chart, Note, ReportContent, Section, Table
+from services.runtime import Tx
+
+SUBJECTS = "contest:N, webinar_cycle:N или plan_meeting:N"
+BUILDERS = {"webinar_cycle": event_report_cycle.build, "contest": event_report_contest.build,
+            "plan_meeting": event_report_meeting.build}
+CHART_EVENTS = 20  # a period's chart shows the events with the most participants
+FIGURE_LABELS = {
+    # a period
+    "events": "Мероприятий проведено",
+    # a webinar cycle
+    "sessions": "Вебинаров в цикле", "held": "Из них состоялись",
+    "invited_people": "Приглашено, чел.", "invitations": "Приглашений",
+    "registered": "Регистраций", "attended": "Участий", "no_show": "Неявок",
+    "participants": "Участников", "attendance_rate": "Доля участия",
+    "certificates": "Сертификатов выдано", "feedback": "Отзывов",
+    "rating": "Средняя оценка (1–5)", "usefulness": "Средняя полезность (1–5)",
+    # a contest
+    "state": "Состояние", "applications": "Подано заявок", "accepted": "Принято к экспертизе",
+    "rejected": "Отклонено", "screening": "На проверке", "winners": "Победителей",
+    "laureates": "Лауреатов", "ranked": "Оценено заявок", "average_total": "Средний итоговый балл",
+    # a creative-group meeting
+    "number": "Номер заседания", "date": "Дата заседания",
+    "present": "Присутствовало членов группы", "absent": "Отсутствовало членов группы",
+    "guests": "Приглашённых",
+    "agenda": "Вопросов повестки", "decisions": "Принято решений",
+}
+
+
+def build(tx: Tx, start: date, end: date, subject: str) -> ReportContent:
+    report_period.checked(start, end)
+    if not subject.strip():
+        return _period(tx, start, end)
+    kind, _, ref = subject.strip().partition(":")
+    if kind not in BUILDERS:
+        raise DomainError(f"Неизвестный предмет анализа «{subject}»: укажите {SUBJECTS} "
+                          "или ничего — для справки за период")
+    if not ref.strip().isdigit():
+        raise DomainError(f"В предмете анализа «{subject}» не указан номер: {SUBJECTS}")
+    return BUILDERS[kind](tx, int(ref), start, end)
+
+
+# -- a period ---------------------------------------------------------------------------------
+
+def _period(tx: Tx, start: date, end: date) -> ReportContent:
+    events = period_events(tx, start, end)
+    named = report_period.name(start, end) or f"период {report_period.text(start, end)}"
+    kinds = {k: [e for e in events if e.kind == k] for k in (WEBINAR, CONTEST, MEETING)}
+    sections = [Section("Мероприятия периода", paragraphs=[] if events else [
+        "В периоде методические, конкурсные и организационные мероприятия не проводились."])]
+    if events:
+        sections[0].tables.append(Table(
+            title="Мероприятия периода",
+            header=["№", "Мероприятие", "Дата", "Вид", "Участников", "Учитываются"],
+            rows=[[n, e.title, e.days, KIND_LABELS[e.kind], e.participants, UNITS[e.kind]]
+                  for n, e in enumerate(events, start=1)], sheet="Мероприятия"))
+        shown = events if len(events) <= CHART_EVENTS else sorted(
+            events, key=lambda e: -e.participants)[:CHART_EVENTS]
+        sections[0].charts.append(Chart(
+            title="Участники мероприятий" + ("" if shown is events else
+                                             f" ({CHART_EVENTS} с наибольшим числом)"),
+            kind="barh", labels=[_short(e.label or e.title) for e in shown],
+            series={"Участников": [e.participants for e in shown]}))
+        sections.append(Section("Мероприятия по видам", tables=[Table(
+            title="Мероприятия по видам", header=["Вид", "Мероприятий", "Участников"],
+            rows=[[KIND_LABELS[k], len(v), sum(e.participants for e in v)]
+                  for k, v in kinds.items()],
+            total=["Итого", len(events), ""], sheet="По видам")]))
+    lines = [f"За {named} проведено "
+             f"{counted(len(events), 'мероприятие', 'мероприятия', 'мероприятий', 'n')}: "
+             f"методических (вебинаров) — {words(len(kinds[WEBINAR]))}, конкурсных — "
+             f"{words(len(kinds[CONTEST]))}, организационных (заседаний творческой группы) — "
+             f"{words(len(kinds[MEETING]))}."]
+    if kinds[WEBINAR]:
+        n = sum(e.participants for e in kinds[WEBINAR])
+        lines.append(f"Участий в вебинарах — {words(n, 'n')}, в среднем "
+                     f"{number(n / len(kinds[WEBINAR]))} на вебинар.")
+        top = max(kinds[WEBINAR], key=lambda e: (e.participants, -e.first_day.toordinal()))
+        lines.append(f"Больше всего участников — {top.title[0].lower()}{top.title[1:]}: "
+                     f"{words(top.participants)} чел.")
+    if kinds[CONTEST]:
+        lines.append("Заявок на конкурсы — "
+                     f"{words(sum(e.participants for e in kinds[CONTEST]), 'f')}.")
+    if kinds[MEETING]:
+        n = sum(e.participants for e in kinds[MEETING])
+        lines.append("Среднее число членов творческой группы, присутствовавших на заседаниях, "
+                     f"— {number(n / len(kinds[MEETING]))}.")
+    note = Note(
+        title="Аналитическая справка по итогам методических, конкурсных и организационных "
+              f"мероприятий за {named}",
+        period_start=start, period_end=end,
+        goal=("проанализировать методические, конкурсные и организационные мероприятия "
+              "периода: их число, виды и участие."),
+        sources=["вебинары и отметки участия в них", "конкурсы и поданные заявки",
+                 "протоколы заседаний творческой группы"],
+        sections=sections, conclusions=lines)
+    figures = {"events": len(events),
+               "by_kind": {k: len(v) for k, v in kinds.items()},
+               "participants": {k: sum(e.participants for e in v) for k, v in kinds.items()},
+               "list": [[e.kind, e.object_id, e.first_day.isoformat(), e.participants]
+                        for e in events]}
+    return ReportContent(figures=figures, note=note)
+
+
+def _short(title: str, limit: int = 50) -> str:
+    return title if len(title) <= limit else title[:limit - 1].rstrip() + "…"
