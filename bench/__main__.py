@@ -1,6 +1,7 @@
 """`make bench`: mail, documents and orchestration, each beside its raw baseline, a whole
 contest (intake to award) at two sizes, directly and as Prefect flows, and a webinar cycle
 with 10,000 registrants (invitations to certificates).
+The monitoring справка for a year of 300 organisations (issue 5), in its own process.
 
 Prints Rich tables and the peak memory, and writes the figures to
 bench/results/latest.json. `--quick` runs smaller sizes (a smoke test, not figures).
@@ -216,6 +217,10 @@ def _print(console: Console, report: dict) -> None:
         from bench.bench_webinar import print_table
 
         print_table(console, report["webinar"])
+    if "report" in report:
+        from bench.bench_report import print_table as print_report
+
+        print_report(console, report["report"])
     console.print(
         f"mail: {mail['kb_per_message']} KB messages, {mail['concurrency']} at once; "
         f"short plain messages (bench_mail_raw.raw_send): {mail['plain_small_per_s']:.0f} msg/s; "
@@ -269,11 +274,16 @@ def main(argv: list[str] | None = None) -> None:
 
     with console.status(f"webinar cycle, {sizes['webinar']} registrants (its own process)…"):
         report["webinar"] = bench_webinar.run(sizes["webinar"])
+    from bench import bench_report
+
+    with console.status("monitoring справка for a year of the network (its own process)…"):
+        report["report"] = bench_report.run(quick=args.quick)
 
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["rows"] = (_rows(report["mail"], report["documents"], report["orchestration"])
                       + _contest_rows(report["contest"]) + bench_webinar.rows(report["webinar"]))
+    report["rows"] += bench_report.rows(report["report"])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _print(console, report)
