@@ -65,29 +65,35 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
 
 
 def _fill(ws, sheet: Sheet) -> None:
-    ws.append([sheet.title])
+    rows = 0  # rows written so far: openpyxl's max_row scans every cell, each time
+
+    def append(values: list) -> int:
+        nonlocal rows
+        ws.append(values)
+        rows += 1
+        return rows
+
+    append([sheet.title])
     ws["A1"].font = Font(bold=True, size=12)
     for note in sheet.notes:
-        ws.append([note])
+        append([note])
     widths: dict[int, int] = {}
     for n, table in enumerate(sheet.tables):
-        ws.append([])
+        append([])
         if table.caption:
-            ws.append([table.caption])
-            ws.cell(ws.max_row, 1).font = Font(bold=True)
-        ws.append(list(table.headers))
-        header_row = ws.max_row
+            ws.cell(append([table.caption]), 1).font = Font(bold=True)
+        header_row = append(list(table.headers))
         for cell in ws[header_row]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            ws.append([v.value if isinstance(v, Styled) else v for v in row])
+            at = append([v.value if isinstance(v, Styled) else v for v in row])
             for i, value in enumerate(row):
                 fmt = value.number_format if isinstance(value, Styled) else table.formats.get(i)
                 if fmt:
-                    ws.cell(ws.max_row, i + 1).number_format = fmt
+                    ws.cell(at, i + 1).number_format = fmt
         if table.total and table.rows:
-            for cell in ws[ws.max_row]:
+            for cell in ws[rows]:
                 cell.font = Font(bold=True)
         for i, header in enumerate(table.headers):
             values = [_shown_length(r[i]) for r in table.rows if len(r) > i]
