@@ -27,8 +27,8 @@ from services import org as orgs
 from services.actors import Actor
 from services.consultation_queries import KIND, card_of
 from services.outbox import queue_to_person
-from services.partner_input import _EMAIL, normalize_email
-from services.requesters import name_key, requester
+from services.partner_input import normalize_email
+from services.requesters import field_problems, name_key, requester
 from services.runtime import Runtime, Tx
 from services.transitions import Step, transition
 from services.webinar_requests import RequestRefused, consented
@@ -99,23 +99,19 @@ class ConsultationRequest:
 
     def field_problems(self) -> list[tuple[str, str]]:
         """(field, Russian problem) for every problem, in the order they are shown."""
-        found = [(k, f"не заполнено поле «{LABELS[k]}»" if k != "form"
-                  else "не выбрана форма консультации") for k in REQUIRED if not getattr(self, k)]
-        if self.requester_name and len(self.requester_name.split()) < 2:
-            found.append(("requester_name",
-                          "в поле «ФИО» укажите фамилию и имя (и отчество, если есть)"))
-        if self.email and not _EMAIL.fullmatch(normalize_email(self.email)):
-            found.append(("email", f"«{self.email}» не похож на адрес электронной почты"))
-        if self.form and self.chosen_form is None:
-            choices = ", ".join(CONSULTATION_FORM_LABELS.values())
-            found.append(("form", f"форма консультации «{self.form[:50]}» не распознана: "
-                                  f"укажите {choices}"))
-        found += [(k, f"поле «{LABELS[k]}» длиннее {n} символов")
-                  for k, n in LIMITS.items() if len(getattr(self, k)) > n]
-        if not self.consent:
-            found.append(("consent",
-                          "без согласия на обработку персональных данных запрос не принимается"))
-        return found
+        return field_problems(self, labels=LABELS, required=REQUIRED, limits=LIMITS,
+                              extra=_form_choice,
+                              missing={"form": "не выбрана форма консультации"})
+
+
+def _form_choice(typed: ConsultationRequest) -> list[tuple[str, str]]:
+    if not typed.form:
+        return []
+    if typed.chosen_form is None:
+        choices = ", ".join(CONSULTATION_FORM_LABELS.values())
+        return [("form", f"форма консультации «{typed.form[:50]}» не распознана: "
+                         f"укажите {choices}")]
+    return []
 
 
 def submit_consultation(rt: Runtime, *, organisation: str, requester_name: str, email: str,

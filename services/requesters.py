@@ -56,3 +56,28 @@ def name_key(name: str) -> str:
 def _is_centre(tx: Tx, org_id: int) -> bool:
     org = tx.session.get(Organisation, org_id)
     return org is None or org.kind == OrgKind.CENTRE
+
+
+def field_problems(form, *, labels: dict[str, str], required: tuple[str, ...],
+                   limits: dict[str, int], extra=None,
+                   missing: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(field, Russian problem) for every problem of a public request form, in the order they
+    are shown: required fields, the name, the e-mail, `extra(form)` (the form's own checks),
+    lengths, the consent. `missing` words a required field's absence its own way."""
+    from services.partner_input import _EMAIL, normalize_email
+
+    missing = missing or {}
+    found = [(k, missing.get(k, f"не заполнено поле «{labels[k]}»")) for k in required
+             if not getattr(form, k)]
+    if form.requester_name and len(form.requester_name.split()) < 2:
+        found.append(("requester_name",
+                      "в поле «ФИО» укажите фамилию и имя (и отчество, если есть)"))
+    if form.email and not _EMAIL.fullmatch(normalize_email(form.email)):
+        found.append(("email", f"«{form.email}» не похож на адрес электронной почты"))
+    found += list(extra(form)) if extra else []
+    found += [(k, f"поле «{labels[k]}» длиннее {n} символов")
+              for k, n in limits.items() if len(getattr(form, k)) > n]
+    if not form.consent:
+        found.append(("consent",
+                      "без согласия на обработку персональных данных запрос не принимается"))
+    return found

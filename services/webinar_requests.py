@@ -24,8 +24,8 @@ from services import org as orgs
 from services.actors import Actor
 from services.errors import DomainError, NotFound
 from services.outbox import queue_to_person
-from services.partner_input import _EMAIL, normalize_email
-from services.requesters import requester
+from services.partner_input import normalize_email
+from services.requesters import field_problems, requester
 from services.runtime import Runtime, Tx
 from services.transitions import Step, transition
 
@@ -87,19 +87,7 @@ class RequestForm:
 
     def field_problems(self) -> list[tuple[str, str]]:
         """(field, Russian problem) for every problem, in the order they are shown."""
-        found = [(k, f"не заполнено поле «{LABELS[k]}»") for k in REQUIRED
-                 if not getattr(self, k)]
-        if self.requester_name and len(self.requester_name.split()) < 2:
-            found.append(("requester_name",
-                          "в поле «ФИО» укажите фамилию и имя (и отчество, если есть)"))
-        if self.email and not _EMAIL.fullmatch(normalize_email(self.email)):
-            found.append(("email", f"«{self.email}» не похож на адрес электронной почты"))
-        found += [(k, f"поле «{LABELS[k]}» длиннее {n} символов")
-                  for k, n in LIMITS.items() if len(getattr(self, k)) > n]
-        if not self.consent:
-            found.append(("consent",
-                          "без согласия на обработку персональных данных запрос не принимается"))
-        return found
+        return field_problems(self, labels=LABELS, required=REQUIRED, limits=LIMITS)
 
 
 def consented(value) -> bool:
