@@ -189,9 +189,13 @@ def run_demo(data_dir: Path | None = None) -> DemoResult:
 
 
 class _Story:
-    def __init__(self, rt: Runtime, clock: FrozenClock) -> None:
+    def __init__(self, rt: Runtime, clock: FrozenClock,
+                 schools: list[int] | None = None) -> None:
+        """`schools`: the ids of schools.csv's organisations when the store already has
+        them (part four of the demo), in the file's order; else the story imports them."""
         self.rt, self.clock = rt, clock
         self.result = DemoResult()
+        self.imported = schools
         self.schools: dict[int, int] = {}  # csv line → organisation id
         self.apps: dict[int, int] = {}  # school → application id
         self.experts: list[int] = []
@@ -202,10 +206,13 @@ class _Story:
         rt, clock = self.rt, self.clock
         load_centre(rt)
         self.staff, self.director = staff_actor(rt, "ivanova"), staff_actor(rt, "verzunova")
-        report = import_partners(rt, SCHOOLS.read_bytes(), SCHOOLS.name, actor=self.staff,
-                                 kind=OrgKind.SCHOOL)
-        self.schools = dict(enumerate(report.ids, start=1))
-        say("1 марта", f"Загружены школы района из {SCHOOLS.name}: {report.created}")
+        if self.imported is None:
+            report = import_partners(rt, SCHOOLS.read_bytes(), SCHOOLS.name,
+                                     actor=self.staff, kind=OrgKind.SCHOOL)
+            self.schools = dict(enumerate(report.ids, start=1))
+            say("1 марта", f"Загружены школы района из {SCHOOLS.name}: {report.created}")
+        else:
+            self.schools = dict(enumerate(self.imported, start=1))
         _, version, _ = load_rules(rt, RULES, actor=self.staff)
         cid = self.result.contest_id = contests.create(rt, rules_code="innovative-search",
                                                        actor=self.staff)

@@ -97,9 +97,13 @@ def run_demo(data_dir: Path | None = None) -> DemoResult:
 
 
 class _Story:
-    def __init__(self, rt: Runtime, clock: FrozenClock) -> None:
+    def __init__(self, rt: Runtime, clock: FrozenClock,
+                 organisations: tuple[list[int], list[int]] | None = None) -> None:
+        """`organisations`: the ids of (schools.csv, partners.csv) when the store already
+        has them (part four of the demo), in the files' order; else the story imports them."""
         self.rt, self.clock = rt, clock
         self.result = DemoResult()
+        self.imported = organisations
 
     def send(self) -> None:
         asyncio.run(mail_delivery.drain(self.rt))
@@ -108,10 +112,13 @@ class _Story:
         rt, clock = self.rt, self.clock
         load_centre(rt)
         self.staff, director = staff_actor(rt, "ivanova"), staff_actor(rt, "verzunova")
-        schools = import_partners(rt, (SAMPLES / "schools.csv").read_bytes(), "schools.csv",
-                                  actor=self.staff, kind=OrgKind.SCHOOL).ids
-        partners = import_partners(rt, (SAMPLES / "partners.csv").read_bytes(),
-                                   "partners.csv", actor=self.staff).ids
+        if self.imported is None:
+            schools = import_partners(rt, (SAMPLES / "schools.csv").read_bytes(),
+                                      "schools.csv", actor=self.staff, kind=OrgKind.SCHOOL).ids
+            partners = import_partners(rt, (SAMPLES / "partners.csv").read_bytes(),
+                                       "partners.csv", actor=self.staff).ids
+        else:
+            schools, partners = self.imported
         for partner in partners[:2]:
             ag = agreements.start(rt, partner_id=partner, actor=self.staff)
             agreements.approve(rt, ag, actor=director)
@@ -119,7 +126,7 @@ class _Story:
         deputies = import_people(rt, (SAMPLES / "deputies.csv").read_bytes(), "deputies.csv",
                                  actor=self.staff)
         say("1 октября", f"Школ района: {len(schools)}, сетевых партнёров: {len(partners)} "
-                         "(договоры действуют у двух), заместителей: {deputies.created}")
+                         f"(договоры действуют у двух), заместителей: {deputies.created}")
 
         cycle = self.result.cycle_id = load_plan(rt, PLAN, actor=self.staff)
         invited = announce(rt, cycle, actor=self.staff)

@@ -1,6 +1,8 @@
-"""`make demo` as a smoke test: both demos run end to end in a temporary data directory."""
+"""`make demo` as a smoke test: every part runs end to end in a temporary data directory."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +79,77 @@ def test_the_webinar_demo_runs_to_the_report(tmp_path, local_mail):
     assert result.request_session not in result.sessions
     assert load_workbook(result.report_path).sheetnames[0] == "Итоги"
     assert len(list((tmp_path / "webinars" / "mail").rglob("*.eml"))) == result.emails
+
+
+
+def test_the_plan_demo_runs_a_year(tmp_path, local_mail):
+    from email import message_from_bytes, policy
+
+    import docx
+    from openpyxl import load_workbook
+    from sqlmodel import Session, create_engine, select
+
+    from adapters.number_words import percent
+    from demo.plan import run_demo
+    from models import Consultation, ConsultationState, Document, OutboxEmail, Report
+    from models.plan import OccurrenceState as O, PlanItem, PlanOccurrence
+
+    data_dir = tmp_path / "plan"
+    result = run_demo(data_dir)
+
+    assert [h["number"] for h in result.protocols.values()] == [1, 2, 3, 4, 5]
+    for month, held in result.protocols.items():
+        text = docx_text(Path(held["path"]).read_bytes())
+        assert f"{held['date']}\t№ {held['number']}" in text, month
+        assert text.count("РЕШИЛИ:") >= 2 and "{{" not in text
+    march = docx_text(Path(result.protocols["март"]["path"]).read_bytes())
+    assert "Ремель Ольга Леонидовна" in march and "курсы повышения квалификации" in march
+
+    with Session(create_engine(f"sqlite:///{data_dir / 'imc.db'}")) as s:
+        def states(code: str) -> list[PlanOccurrence]:
+            return list(s.exec(select(PlanOccurrence).join(PlanItem).where(
+                PlanItem.code == code).order_by(PlanOccurrence.position)))
+
+        (theor_1,) = states("theor-1")
+        assert theor_1.state == O.DONE_LATE and theor_1.escalated_at is not None
+        escalation = s.exec(select(OutboxEmail).where(
+            OutboxEmail.template == "plan_escalation",
+            OutboxEmail.object_id == theor_1.id)).one()
+        assert [o.state for o in states("pract-3")] == [O.DONE_LATE, O.CANCELLED]
+        assert [o.state for o in states("theor-2")] == [O.DONE] * 5
+        reports = {(r.kind, r.period_start.month): r for r in s.exec(select(Report))}
+        files = {key: [data_dir / "documents" / s.get(Document, i).path
+                       for i in (r.docx_document_id, r.xlsx_document_id)]
+                 for key, r in reports.items()}
+        consultations = [c.state for c in s.exec(select(Consultation))]
+
+    assert escalation.to_addr == "director@imc-vyselki.example.org"
+    assert "Заключение договоров" in escalation.subject
+    delivered = [message_from_bytes(p.read_bytes(), policy=policy.default)
+                 for p in (data_dir / "mail").rglob("*.eml")]
+    assert any(m["Subject"] == escalation.subject and m["To"].addresses[0].addr_spec
+               == escalation.to_addr for m in delivered)
+    assert len(delivered) == result.sent == result.emails
+    # The contest is awarded in April, after the plan's «Март»: escalated too, closed late.
+    assert [e["item"] for e in result.escalations] == ["pract-3", "theor-1"]
+
+    assert set(reports) == {("effectiveness", 1), ("effectiveness", 7), ("monitoring", 1),
+                            ("events", 1), ("plan", 1)}
+    for docx_path, xlsx_path in files.values():
+        assert docx_path.suffix == ".docx" and load_workbook(xlsx_path).sheetnames
+    monitoring = docx.Document(files["monitoring", 1][0])
+    assert monitoring.tables and monitoring.inline_shapes
+
+    printed = [row["state"] for row in result.rows]
+    on_time, late = printed.count("выполнено"), printed.count("выполнено с опозданием")
+    overdue = printed.count("просрочено")
+    year = reports["plan", 1].figures
+    assert (year["on_time"], year["late"], year["overdue"], year["cancelled"]) == (
+        on_time, late, overdue, printed.count("отменено"))
+    assert year["share_on_time"] == round(on_time / (on_time + late + overdue), 4)
+    assert percent(year["share_on_time"]) in docx_text(files["plan", 1][0].read_bytes())
+
+    assert sorted(consultations) == [ConsultationState.DECLINED, ConsultationState.HELD,
+                                     ConsultationState.HELD]
+    assert reports["monitoring", 1].figures["consultations"] == 2
+    assert year["requested"]["pract-2"] == 2
