@@ -16,16 +16,18 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func
 from sqlmodel import or_, select
 
+from adapters.clock import moscow_date
 from models import ActorKind, Organisation, Person, PersonRole
 from models.webinar import Registration, RegistrationState as R, WebinarSession
 from services.actors import Actor
 from services.audit import record_event
 from services.errors import DomainError, IllegalTransition, NotFound
 from services.org import fill_cases
+from services.outbox import queue_to_person
 from services.partner_input import _EMAIL
 from services.runtime import Runtime, Tx
-from services.webinar_invitations import KIND
-from services.webinar_links import closed_reason, registration_of, session_card
+from services.webinar_invitations import KIND, personal_link, session_card as letter_card
+from services.webinar_links import closed_reason, registration_of, session_card, taken_places
 from services.webinar_queries import get_session
 from services.webinar_registration import REG_KIND, enrol, locked_session
 
@@ -103,10 +105,7 @@ def register_open(rt: Runtime, session_id: int, *, last_name: str, first_name: s
         actor = Actor.participant(person)
         reg = registration_of(tx, row.id, person.id)
         if reg is not None and reg.state != R.CANCELLED:
-            message = ("Этот адрес уже в листе ожидания вебинара" if reg.state == R.WAITING
-                       else "С этим адресом электронной почты уже зарегистрированы на вебинар")
-            _refuse(row, message + ". Письмо с персональной ссылкой для отмены регистрации "
-                    "было отправлено на этот адрес", {"person_id": person.id}, actor=actor)
+            return _repeat(tx, row, person, reg, actor)
         reg = reg or Registration(session_id=row.id, person_id=person.id, source=SOURCE,
                                   registered_at=tx.now, created_at=tx.now, updated_at=tx.now)
         enrol(tx, row, person, reg, actor=actor, source=SOURCE, consent=True)
@@ -116,6 +115,24 @@ def register_open(rt: Runtime, session_id: int, *, last_name: str, first_name: s
                      details={"session_id": row.id, "new_person": created,
                               "consent_version": CONSENT_VERSION, **asdict(form)})
         return str(reg.state)
+
+
+def _repeat(tx: Tx, row: WebinarSession, person: Person, reg: Registration,
+            actor: Actor) -> str:
+    """The form sent again for an address already registered (or waiting). The page answers
+    as it would a new registration — what a new one would get now — so nobody learns from it
+    who registered; the address's owner gets a letter (at most one a day) with their state
+    and personal link. Nothing else changes."""
+    mail = queue_to_person(
+        tx, person, key=f"{REG_KIND}:{reg.id}:already:{moscow_date(tx.now):%Y-%m-%d}",
+        template="webinar_already_registered",
+        context={"webinar": letter_card(row), "link": personal_link(tx, row, person),
+                 "waiting": reg.state == R.WAITING, "person": person},
+        object_kind=REG_KIND, object_id=reg.id)
+    record_event(tx, object_kind=REG_KIND, object_id=reg.id, action="register_open_again",
+                 actor=actor, state=str(reg.state),
+                 details={"session_id": row.id, "email_id": mail.id})
+    return str(R.WAITING if taken_places(tx, row.id) >= row.capacity else R.REGISTERED)
 
 
 def open_view(rt: Runtime, session_id: int) -> dict:

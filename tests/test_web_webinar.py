@@ -250,9 +250,29 @@ def test_open_page_matches_a_known_person_by_email(rt, client, first):
     assert people(rt) == before  # nobody new, nobody changed
     reg = registration_of(rt, first, HEAD1)
     assert reg.source == "page" and reg.consent_at is not None
-    again = client.post(f"/webinars/{first}", data=form(email=HEAD1))
-    assert again.status_code == 409 and "уже зарегистрированы" in again.text
-    assert refusals(rt, first, "register_open")[-1].details["person_id"] == reg.person_id
+
+
+
+def test_the_open_page_does_not_tell_who_is_registered(rt, client, first):
+    """A form sent again for a registered address is answered as a new registration would
+    be; only the address's owner is told, by one letter a day with their personal link."""
+    client.post(f"/api/webinars/{first}/registrations", json={**form(email=HEAD1),
+                                                              "consent": True})
+    reg = registration_of(rt, first, HEAD1)
+    fresh = client.post(f"/webinars/{first}", data=form(email="new.person@example.org"),
+                        follow_redirects=False)
+    again = client.post(f"/webinars/{first}", data=form(email=HEAD1), follow_redirects=False)
+    assert again.status_code == fresh.status_code == 303
+    assert again.headers["location"] == fresh.headers["location"]  # …/done?state=registered
+    client.post(f"/webinars/{first}", data=form(email=HEAD1))  # the same day: no more mail
+    [letter] = emails(rt, template="webinar_already_registered")
+    assert letter.to_addr == HEAD1 and letter.object_id == reg.id
+    assert "Вы уже зарегистрированы на этот вебинар" in letter.text_body
+    assert link_token(letter)  # their personal link to look or cancel
+    assert not refusals(rt, first, "register_open")
+    actions = [e.action for e in trail(rt, "webinar_registration", reg.id)]
+    assert actions.count("register_open_again") == 2
+    assert registration_of(rt, first, HEAD1).round == reg.round  # nothing else changed
 
 
 def test_open_page_keeps_an_unknown_organisation_in_the_audit(rt, client, first):
