@@ -63,7 +63,8 @@ def announce(rt: Runtime, cycle_id: int, *, actor: Actor) -> dict[int, int]:
 
 
 def audience(tx: Tx, cycle: WebinarCycle, row: WebinarSession) -> list[Person]:
-    """Everyone invited to one session, each person once, in id order."""
+    """Everyone invited to one session, each person once, in id order; one card per e-mail
+    address (a head of two organisations with one address gets one invitation)."""
     segments = {row.segment}
     if cycle.partners_in_parallel:
         segments.add(Segment.PARTNERS)
@@ -73,7 +74,10 @@ def audience(tx: Tx, cycle: WebinarCycle, row: WebinarSession) -> list[Person]:
                 else _segment_people(tx, segment))
         for person in tx.session.exec(stmt):
             people.setdefault(person.id, person)
-    return [people[k] for k in sorted(people)]
+    by_address: dict[str, Person] = {}
+    for k in sorted(people):
+        by_address.setdefault(people[k].email.strip().lower(), people[k])
+    return list(by_address.values())
 
 
 def _on_request_people(row: WebinarSession):

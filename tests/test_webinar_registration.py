@@ -267,3 +267,20 @@ def test_a_reminder_queued_before_the_person_cancels_is_withdrawn(rt, smtp):
     assert reminder.status == MailStatus.WITHDRAWN
     assert [m["Subject"] for m in smtp.messages
             if m["Subject"].startswith("Напоминание")] == []
+
+
+def test_one_address_in_two_organisations_is_invited_once(rt, audience):
+    """The head of a school who also heads a partner organisation, with one e-mail in both
+    cards, gets one invitation per session, not two."""
+    partner = make_partner(rt, 4)
+    _in_force(rt, partner)
+    with rt.transaction() as tx:
+        head = tx.session.exec(select(Person).where(Person.organisation_id == partner)).one()
+        head.email = "Director@SOSH1.example.org"
+        tx.session.add(head)
+    cycle_id, first, second = _cycle(rt)
+    invited = announce(rt, cycle_id, actor=staff_actor(rt))
+    assert invited == {first: 2, second: 3}
+    addresses = [m.to_addr.lower() for m in emails(rt, template="webinar_invitation",
+                                                   object_id=first)]
+    assert sorted(addresses) == ["director@sosh1.example.org", "head2@school2.example.org"]
