@@ -73,4 +73,5 @@ def _notified(result: dict) -> str:
     n = result["notified"]
     return (f"уведомлено: {n} {plural(n, 'человек', 'человека', 'человек')} "
             f"(зарегистрированных — {result['registered']}, "
-            f"в листе ожидания — {result['waiting']})")
+            f"в листе ожидания — {result['waiting']}, "
+            f"приглашённых без регистрации — {result['invited']})")

@@ -4,9 +4,11 @@ Reschedule («перенести вебинар»): a new start (and, if given, 
 the future, not overlapping another session of the cycle; the session's .ics SEQUENCE goes up
 by one, it becomes «перенесён» (registration goes on), and every registered person gets a
 letter with the updated invite (METHOD:REQUEST, the same UID); the waiting list gets the
-letter without it. Cancel («отменить вебинар»): the same SEQUENCE + 1 with METHOD:CANCEL /
-STATUS:CANCELLED to everyone registered, the letter alone to the waiting list; the sweep sends
-no reminders for a cancelled session. Both need a reason, recorded by the transition.
+letter without it, and so do the people invited who are not (or no longer) registered, with a
+fresh personal link to register at the new time. Cancel («отменить вебинар»): the same
+SEQUENCE + 1 with METHOD:CANCEL / STATUS:CANCELLED to everyone registered, the letter alone to
+the waiting list and the invited; the sweep sends no reminders for a cancelled session. Both
+need a reason, recorded by the transition.
 
 Retrying is harmless: the letters' keys carry the new sequence, a reschedule to the time the
 session already has changes nothing, and cancelling a cancelled session does nothing. Both are
@@ -27,7 +29,7 @@ from sqlmodel import select
 
 from adapters.calendar import ics_attachment
 from adapters.clock import MOSCOW
-from models import Person
+from models import OutboxEmail, Person
 from models.webinar import (
     Registration,
     RegistrationState as R,
@@ -155,10 +157,30 @@ def _notify(tx: Tx, row: WebinarSession, step: Step, *, template: str, extra: di
                             "link": personal_link(tx, row, person)},
                 "attachment_ids": [] if reg.state == R.WAITING else [invites[reg.id]],
                 "object_kind": REG_KIND, "object_id": reg.id} for reg, person in people]
+    told = {person.id for _, person in people}
+    if cancel:  # whoever cancelled their registration has been told already
+        told |= set(tx.session.exec(select(Registration.person_id).where(
+            Registration.session_id == row.id, Registration.state == R.CANCELLED)))
+    invited = [person for person in _invited(tx, row) if person.id not in told]
+    letters += [{"key": f"{KIND}:{row.id}:{what}:seq:{row.sequence}:invited:person:{person.id}",
+                 "person": person, "context": {"invited": True, "waiting": False,
+                                               "link": personal_link(tx, row, person)},
+                 "object_kind": KIND, "object_id": row.id} for person in invited]
     queue_many(tx, letters, template=template, step=step,
-               common={"cycle": cycle, "webinar": session_card(row), **extra})
+               common={"cycle": cycle, "webinar": session_card(row), "invited": False,
+                       **extra})
     waiting = sum(reg.state == R.WAITING for reg, _ in people)
-    return {"registered": len(people) - waiting, "waiting": waiting}
+    return {"registered": len(people) - waiting, "waiting": waiting, "invited": len(invited)}
+
+
+def _invited(tx: Tx, row: WebinarSession) -> list[Person]:
+    """People invited to the session (their invitation letters), registered or not; the
+    fresh personal link in the letter outlives the move, unlike the invitation's."""
+    invited = select(OutboxEmail.person_id).where(
+        OutboxEmail.template == "webinar_invitation", OutboxEmail.object_kind == KIND,
+        OutboxEmail.object_id == row.id, OutboxEmail.person_id.is_not(None))
+    return list(tx.session.exec(select(Person).where(Person.id.in_(invited), Person.active,
+                                                     Person.email != "").order_by(Person.id)))
 
 
 def _invites(tx: Tx, row: WebinarSession, people: list[tuple[Registration, Person]],
@@ -178,7 +200,8 @@ def _invites(tx: Tx, row: WebinarSession, people: list[tuple[Registration, Perso
 
 
 def _result(row: WebinarSession, *, changed: bool, registered: int = 0,
-            waiting: int = 0) -> dict:
+            waiting: int = 0, invited: int = 0) -> dict:
     return {"session_id": row.id, "topic": row.topic, "state": str(row.state),
             "sequence": row.sequence, "start": moscow_time(row.starts_at), "changed": changed,
-            "registered": registered, "waiting": waiting, "notified": registered + waiting}
+            "registered": registered, "waiting": waiting, "invited": invited,
+            "notified": registered + waiting + invited}

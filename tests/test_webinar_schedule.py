@@ -82,7 +82,11 @@ def test_reschedule_then_cancel_sends_the_same_uid_with_a_rising_sequence(rt, fi
     assert (str(row.state), row.sequence, row.starts_at) == (
         "rescheduled", 1, datetime(2024, 10, 16, 13, 30, tzinfo=UTC))
     moved = _mails(rt, "webinar_rescheduled")
-    assert set(moved) == {SOSH.format(1), SOSH.format(2)}
+    assert set(moved) == {SOSH.format(1), SOSH.format(2), SOSH.format(3)}
+    invited = moved[SOSH.format(3)]  # invited, never registered: the new time and a link
+    assert invited.attachment_ids == [] and "Зарегистрироваться на новое время" in (
+        invited.text_body) and "16.10.2024 16:30" in invited.text_body and link_token(invited)
+    assert result["invited"] == 1
     cal = _ics(rt, moved[SOSH.format(1)])
     event = _event(cal)
     assert str(cal["METHOD"]) == "REQUEST"
@@ -101,7 +105,7 @@ def test_reschedule_then_cancel_sends_the_same_uid_with_a_rising_sequence(rt, fi
                        meeting_url="https://meet.example.org/new", reason=REASON,
                        actor=staff_actor(rt))
     assert again["changed"] is False and again["notified"] == 0
-    assert len(emails(rt, template="webinar_rescheduled")) == 2 and _row(rt, first).sequence == 1
+    assert len(emails(rt, template="webinar_rescheduled")) == 3 and _row(rt, first).sequence == 1
 
     # someone registering after the reschedule gets the new time at the current sequence
     register(rt, invitation_token(rt, first, SOSH.format(3)))  # full: waiting list
@@ -193,7 +197,8 @@ def test_the_command_line_reschedules_and_cancels(rt, first, monkeypatch):
     out = runner.invoke(app, ["webinar", "reschedule", str(first), "--start", "16.10.2024 16:30",
                               "--reason", REASON], env=env)
     assert out.exit_code == 0, out.output
-    assert "перенесён на 16.10.2024 16:30" in out.output and "уведомлено: 2 человека" in out.output
+    assert "перенесён на 16.10.2024 16:30" in out.output and "уведомлено: 3 человека" in out.output
+    assert "приглашённых без регистрации — 1" in out.output
     out = runner.invoke(app, ["webinar", "reschedule", str(first), "--start", "2024-10-17 10:00",
                               "--duration", "45", "--reason", REASON], env=env)
     assert out.exit_code == 0 and "17.10.2024 10:00" in out.output
@@ -202,7 +207,7 @@ def test_the_command_line_reschedules_and_cancels(rt, first, monkeypatch):
                               "--reason", REASON], env=env)
     assert bad.exit_code == 1 and "не распознаны" in bad.output
     out = runner.invoke(app, ["webinar", "cancel", str(first), "--reason", "Карантин"], env=env)
-    assert out.exit_code == 0 and "отменён" in out.output and "уведомлено: 2" in out.output
+    assert out.exit_code == 0 and "отменён" in out.output and "уведомлено: 3" in out.output
     missing = runner.invoke(app, ["webinar", "cancel", "999", "--reason", "x"], env=env)
     assert missing.exit_code == 1 and "не найден" in missing.output
 
@@ -283,7 +288,7 @@ def test_many_registrants_cost_no_more_statements_than_a_few(rt):
         counts[sid] = (len(moved), len(cancelled))
     assert counts[few] == counts[many]
     for template, method in (("webinar_rescheduled", "REQUEST"), ("webinar_cancelled", "CANCEL")):
-        letters = emails(rt, template=template)
+        letters = emails(rt, template=template, object_kind="webinar_registration")
         assert len(letters) == 10  # 2 + 8 people, each with an invite of their own
         assert len({d for m in letters for d in m.attachment_ids}) == 10
         for mail in letters:
