@@ -50,13 +50,17 @@ def assign(rt: Runtime, consultation_id: int, methodologist: str | int, *,
            scheduled_at: datetime | None = None, actor: Actor) -> int:
     """Give the consultation to a methodologist (a login or a person's id), optionally for a
     moment in the future; an assigned one is handed over or moved («reassign»). The
-    methodologist and the requester are told. The methodologist's person id."""
+    methodologist and the requester are told; on a handover the previous methodologist too,
+    and when the methodologist stays and only the time changes, the letters say it moved.
+    The methodologist's person id."""
     with rt.transaction() as tx:
         c = get(tx, consultation_id)
         name = "reassign" if c.state == ConsultationState.ASSIGNED else "assign"
         person = _person(tx, c, name, methodologist, actor)
         at = _aware(scheduled_at)
         before = tx.session.get(Person, c.methodologist_id) if c.methodologist_id else None
+        earlier = local(c.scheduled_at) if c.scheduled_at else ""
+        moved = before is not None and before.id == person.id
         round_ = _assignments(tx, c) + 1
         with transition(tx, consultation_machine, c, name, actor=actor, methodologist=person,
                         scheduled_at=at, now=tx.now) as step:
@@ -65,12 +69,19 @@ def assign(rt: Runtime, consultation_id: int, methodologist: str | int, *,
             c.decided_by = actor.person_id
             step.details.update(methodologist_id=person.id, methodologist=person.full_name,
                                 scheduled=local(c.scheduled_at) if c.scheduled_at else "",
-                                previous=before.full_name if before else "")
-            context = {"consultation": card_of(tx, c), "again": round_ > 1}
+                                previous=before.full_name if before else "", moved=moved)
+            context = {"consultation": card_of(tx, c), "again": round_ > 1, "moved": moved,
+                       "earlier": earlier}
             if person.email:
                 queue_to_person(tx, person, key=f"{KIND}:{c.id}:assigned:{round_}:to:{person.id}",
                                 template="consultation_assigned",
                                 context={**context, "person": person},
+                                object_kind=KIND, object_id=c.id, step=step)
+            if before is not None and not moved and before.email:
+                queue_to_person(tx, before,
+                                key=f"{KIND}:{c.id}:unassigned:{round_}:to:{before.id}",
+                                template="consultation_unassigned",
+                                context={**context, "person": before},
                                 object_kind=KIND, object_id=c.id, step=step)
             _to_requester(tx, c, f"scheduled:{round_}", "consultation_scheduled", context, step)
         return person.id

@@ -7,12 +7,18 @@ open request with the same e-mail and topic, finds who asks the way webinar requ
 known person by e-mail, else the organisation by its short or full name, the typed name kept
 — and creates a contact person for an unknown requester. The consent (152-ФЗ) is recorded
 with its text and time. The requester gets a receipt, the centre's staff a notice.
+
+A double click sends the same request twice at once: the duplicate check and the insert are
+atomic per e-mail (SQLite: one writer at a time, BEGIN IMMEDIATE; PostgreSQL: a transaction
+advisory lock on the address, `_lock_address`), so the second one is refused as a duplicate.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import select
 
 from models import ActorKind, Person
@@ -57,6 +63,8 @@ FORMS = {**{f.value: f for f in ConsultationForm},
          "телефон": ConsultationForm.PHONE, "очная": ConsultationForm.IN_PERSON,
          "дистанционно": ConsultationForm.ONLINE, "письменная": ConsultationForm.WRITTEN}
 OPEN = (ConsultationState.SUBMITTED, ConsultationState.ASSIGNED)
+# PostgreSQL advisory locks of submissions: (this namespace, a 32-bit hash of the e-mail).
+SUBMIT_LOCK_SPACE = 0x494D4302
 REQUESTER = {"page": "страница запроса на консультацию", "api": "API запросов на консультацию"}
 
 
@@ -131,6 +139,7 @@ def submit_consultation(rt: Runtime, *, organisation: str, requester_name: str, 
             raise ConsultationRefused([text for _, text in problems], fields=fields,
                                       audit=_refusal_audit(source, fields))
         address = normalize_email(typed.email)
+        _lock_address(tx, address)
         _refuse_duplicate(tx, typed, address, source)
         person, org_id = requester(tx, name=typed.requester_name, address=address,
                                    phone=typed.phone, organisation=typed.organisation)
@@ -148,6 +157,19 @@ def submit_consultation(rt: Runtime, *, organisation: str, requester_name: str, 
                                 topic=row.topic, form=str(row.form), consent_text=CONSENT_TEXT)
             _notify(tx, row, person, step)
         return row.id
+
+
+def _lock_address(tx: Tx, address: str) -> None:
+    """PostgreSQL: hold, until this transaction ends, the advisory lock of this e-mail, so two
+    submissions from one address check for a duplicate and insert one after the other.
+    SQLite needs nothing: its transactions begin with the write lock (services/db.py)."""
+    if tx.session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(address.encode(), digest_size=4).digest()
+    tx.session.execute(sa.text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), "
+                               "CAST(:key AS integer))"),
+                       {"space": SUBMIT_LOCK_SPACE,
+                        "key": int.from_bytes(digest, "big", signed=True)})
 
 
 def _refuse_duplicate(tx: Tx, typed: ConsultationRequest, address: str, source: str) -> None:

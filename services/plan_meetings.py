@@ -7,19 +7,22 @@ outside every window, a past time, an empty agenda, an occurrence already closed
 a second meeting for an occurrence with one scheduled or held. Members (default: the centre's
 active staff and director; the chair and the secretary always) become attendee rows, «не
 отмечен» until the minutes; each gets the agenda once per schedule version (`v1`, then one
-more per reschedule) under `plan_meeting:{id}:invitation:v{n}:person:{person}`.
+more per reschedule) under `plan_meeting:{id}:invitation:v{n}:person:{person}`. An invitation
+expires at the meeting's start (never sent later); a reschedule or a cancellation withdraws
+the invitations still queued, so a member never gets the old time after the new letter.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import select
 
 from adapters.clock import MOSCOW, moscow_date
 from adapters.russian import date_long, initials_name
-from models import AuditEntry, Document, Outcome, Person, PersonRole
+from models import AuditEntry, Document, MailStatus, OutboxEmail, Outcome, Person, PersonRole
 from models.plan import OccurrenceState, Plan, PlanItem, PlanOccurrence
 from models.plan_meeting import MeetingAttendee, MeetingState, PlanMeeting
 from models.plan_meeting_machine import meeting_machine
@@ -34,6 +37,7 @@ from services.runtime import Runtime, Tx
 from services.transitions import Step, check, refusal_audit, transition
 
 KIND = "plan_meeting"
+TEMPLATE = "plan_meeting_invitation"
 OPEN = (OccurrenceState.PLANNED, OccurrenceState.OVERDUE)
 ACTIVE = (MeetingState.SCHEDULED, MeetingState.HELD)
 Ref = str | int
@@ -112,10 +116,11 @@ def reschedule(rt: Runtime, meeting_id: int, *, starts_at: datetime, place: str 
                         reason=reason.strip(), starts_at=start, now=tx.now) as step:
             meeting.starts_at, meeting.place = start, new_place
             version = _version(tx, meeting) + 1
+            withdrawn = _withdraw_invitations(tx, meeting)
             sent = _notify(tx, meeting, step, "rescheduled", version=version,
                            old_start=old, reason=reason.strip())
             step.details.update(old_start=old, start=moscow_time(start), place=new_place,
-                                version=version, invited=sent)
+                                version=version, invited=sent, withdrawn=withdrawn)
         return {"id": meeting.id, "start": moscow_time(start), "changed": True,
                 "invited": sent}
 
@@ -130,8 +135,9 @@ def cancel(rt: Runtime, meeting_id: int, *, reason: str, actor: Actor) -> dict:
         with transition(tx, meeting_machine, meeting, "cancel", actor=actor,
                         reason=reason.strip()) as step:
             meeting.cancel_reason = reason.strip()
+            withdrawn = _withdraw_invitations(tx, meeting)
             sent = _notify(tx, meeting, step, "cancelled", reason=reason.strip())
-            step.details.update(notified=sent)
+            step.details.update(notified=sent, withdrawn=withdrawn)
         return {"id": meeting.id, "changed": True, "notified": sent}
 
 
@@ -317,10 +323,26 @@ def _version(tx: Tx, meeting: PlanMeeting) -> int:
 def _notify(tx: Tx, meeting: PlanMeeting, step: Step, notice: str, *, version: int = 0,
             **extra) -> int:
     """The letter about the meeting (new, moved or cancelled) to every member with an e-mail;
-    how many were queued now."""
-    what = "cancelled" if notice == "cancelled" else f"invitation:v{version}"
+    how many were queued now. An invitation is pointless once the meeting has begun: it
+    expires at the start."""
+    cancelled = notice == "cancelled"
+    what = "cancelled" if cancelled else f"invitation:v{version}"
     letters = [{"key": f"{KIND}:{meeting.id}:{what}:person:{person.id}", "person": person,
                 "object_kind": KIND, "object_id": meeting.id}
                for row, person in attendees(tx, meeting) if not row.guest and person.email]
-    return len(queue_many(tx, letters, template="plan_meeting_invitation", step=step,
+    return len(queue_many(tx, letters, template=TEMPLATE, step=step,
+                          expires_at=None if cancelled else meeting.starts_at,
                           common={"meeting": card(tx, meeting), "notice": notice, **extra}))
+
+
+def _withdraw_invitations(tx: Tx, meeting: PlanMeeting) -> int:
+    """Withdraw the meeting's invitations (of any schedule version) not yet sent, in one
+    UPDATE; how many. Mail already handed to a drain is left to it."""
+    result = tx.session.execute(
+        sa.update(OutboxEmail)
+        .where(OutboxEmail.template == TEMPLATE, OutboxEmail.object_kind == KIND,
+               OutboxEmail.object_id == meeting.id, OutboxEmail.status == MailStatus.QUEUED,
+               OutboxEmail.key.startswith(f"{KIND}:{meeting.id}:invitation:", autoescape=True))
+        .values(status=MailStatus.WITHDRAWN)
+        .execution_options(synchronize_session=False))
+    return result.rowcount

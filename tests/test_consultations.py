@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -174,6 +175,42 @@ def test_the_same_open_request_is_refused_politely(rt, school):
     assert submit(rt) == 3
 
 
+def test_a_double_click_stores_one_request(rt, school, monkeypatch):
+    """The same request sent twice at once. The first to get past the duplicate check waits
+    (up to half a second) in `requester` for the second to get past it as well: without the
+    per-e-mail serialisation both do, and two requests are stored."""
+    import services.consultations as module
+
+    real, arrived, second = module.requester, [], threading.Event()
+
+    def requester(*args, **kwargs):
+        arrived.append(threading.get_ident())
+        if len(arrived) > 1:
+            second.set()
+        else:
+            second.wait(timeout=0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "requester", requester)
+    outcomes = []
+
+    def click():
+        try:
+            outcomes.append(submit(rt))
+        except DuplicateConsultation as refused:
+            outcomes.append(refused.fields)
+
+    clicks = [threading.Thread(target=click) for _ in range(2)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+    assert sorted(outcomes, key=str) == [1, ["topic"]]
+    assert count(rt, Consultation) == 1 and not second.is_set()
+    assert len(emails(rt, template="consultation_received")) == 1
+    assert actions(rt, 1) == [("submit", Outcome.DONE), ("submit", Outcome.REFUSED)]
+
+
 # ---- refusals ---------------------------------------------------------------------------------
 
 
@@ -240,7 +277,7 @@ def test_refusals_are_audited_and_change_nothing(rt, school):
 # ---- reassigning, declining, cancelling -------------------------------------------------------
 
 
-def test_reassigning_tells_the_new_methodologist_and_cancelling_tells_both(rt, school, smtp):
+def test_reassigning_tells_both_methodologists_and_cancelling_tells_both(rt, school, smtp):
     consultation_id = submit(rt)
     who = staff_actor(rt)
     assign(rt, consultation_id, "ivanova", actor=who)
@@ -258,9 +295,26 @@ def test_reassigning_tells_the_new_methodologist_and_cancelling_tells_both(rt, s
     assert assigned[1].subject.startswith("Вам передана консультация №1 на 05.04.2024 14:00")
     second = emails(rt, template="consultation_scheduled")[1]
     assert second.subject.endswith("(изменение)") and "Ремель Ольга Леонидовна" in second.text_body
-    # the same methodologist, another time: moved, both told again
+    # the previous methodologist learns it went to a colleague
+    [unassigned] = emails(rt, template="consultation_unassigned")
+    assert (unassigned.to_addr, unassigned.key) == (
+        "ivanova@imc-vyselki.example.org", f"consultation:1:unassigned:2:to:{who.person_id}")
+    assert unassigned.subject == ("Консультация №1 передана другому методисту: "
+                                  "«Оформление инновационного проекта»")
+    assert ("назначенная вам, передана коллеге: Ремель Ольга Леонидовна"
+            in unassigned.text_body)
+    # the same methodologist, another time: the letters say it moved, nobody is unassigned
     assign(rt, consultation_id, "remel", scheduled_at=AT + timedelta(days=1), actor=who)
-    assert "06.04.2024 14:00" in emails(rt, template="consultation_scheduled")[2].subject
+    moved = emails(rt, template="consultation_assigned")[2]
+    assert moved.subject == ("Консультация №1 перенесена на 06.04.2024 14:00: "
+                             "«Оформление инновационного проекта»")
+    assert "перенесена: было 05.04.2024 14:00, теперь 06.04.2024 14:00" in moved.text_body
+    assert "передана" not in moved.text_body + moved.html_body
+    to_requester = emails(rt, template="consultation_scheduled")[2]
+    assert to_requester.subject == ("Консультация по вашему запросу №1 перенесена на "
+                                    "06.04.2024 14:00")
+    assert "перенесена: было 05.04.2024 14:00, теперь 06.04.2024 14:00" in to_requester.text_body
+    assert len(emails(rt, template="consultation_unassigned")) == 1
     assert [a for a, _ in actions(rt, consultation_id)] == [
         "submit", "assign", "reassign", "reassign"]
 
@@ -277,8 +331,28 @@ def test_reassigning_tells_the_new_methodologist_and_cancelling_tells_both(rt, s
     got = delivered(rt, smtp)
     assert "Консультация №1 отменена" in [m["Subject"] for m in got[REQUESTER]]
     assert len(got[REQUESTER]) == 5  # receipt, three changes, the cancellation
+    assert sorted(m["Subject"] for m in got["ivanova@imc-vyselki.example.org"]) == [
+        "Вам назначена консультация №1: «Оформление инновационного проекта»",
+        "Консультация №1 передана другому методисту: «Оформление инновационного проекта»",
+        "Новый запрос на консультацию №1: МБОУ СОШ №1 ст. Выселки"]
     with rt.transaction() as tx:
         assert held_between(tx, date(2024, 1, 1), date(2024, 12, 31)) == []
+
+
+def test_a_time_set_later_for_the_same_methodologist_is_not_a_handover(rt, school):
+    consultation_id = submit(rt)
+    who = staff_actor(rt)
+    assign(rt, consultation_id, "ivanova", actor=who)
+    assign(rt, consultation_id, "ivanova", scheduled_at=AT, actor=who)
+    letter = emails(rt, template="consultation_assigned")[1]
+    assert (letter.key, letter.subject) == (
+        f"consultation:1:assigned:2:to:{who.person_id}",
+        "Консультация №1 назначена на 05.04.2024 14:00: «Оформление инновационного проекта»")
+    assert "назначенная вам, назначена на 05.04.2024 14:00" in letter.text_body
+    to_requester = emails(rt, template="consultation_scheduled")[1]
+    assert to_requester.subject == "Консультация по вашему запросу №1 назначена на 05.04.2024 14:00"
+    assert "изменения" not in to_requester.text_body
+    assert emails(rt, template="consultation_unassigned") == []
 
 
 def test_declining_tells_the_requester_why(rt, school):

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from adapters.clock import MOSCOW
 from config.settings import PROJECT_ROOT
-from models import Organisation, Outcome, Person, PersonRole
+from models import MailStatus, Organisation, Outcome, Person, PersonRole
 from models.labels import action_label, state_label
 from models.plan import PlanItem, PlanOccurrence
 from models.plan_meeting import MeetingAttendee, MeetingState, PlanMeeting
@@ -187,6 +187,13 @@ def test_a_move_tells_the_members_once_and_a_cancellation_frees_the_month(rt, sm
     again = plan_meetings.reschedule(rt, meeting_id, starts_at=later, place="Актовый зал",
                                      actor=staff_actor(rt))
     assert (again["changed"], again["invited"]) == (False, 0)
+    drain(rt)  # the first invitations were withdrawn by the move: only the move goes out
+    subjects = [str(m["Subject"]) for m in smtp.messages]
+    assert len(subjects) == 3
+    assert all("перенесено на 20.11.2024 15:00" in s for s in subjects)
+    moved_text = text_of(smtp.messages[0])
+    assert "Было: 15.11.2024 14:00" in moved_text and "совпадает с семинаром" in moved_text
+    smtp.clear()
     for when, message in ((datetime(2024, 3, 1, 10, 0, tzinfo=MOSCOW), "уже прошло"),
                           (datetime(2024, 10, 20, 10, 0, tzinfo=MOSCOW),
                            "не может пройти раньше 01.11.2024")):
@@ -212,13 +219,43 @@ def test_a_move_tells_the_members_once_and_a_cancellation_frees_the_month(rt, sm
 
     drain(rt)
     subjects = [str(m["Subject"]) for m in smtp.messages]
-    assert sum("перенесено на 20.11.2024 15:00" in s for s in subjects) == 3
-    assert sum("отменено" in s for s in subjects) == 3
-    moved_text = next(text_of(m) for m in smtp.messages if "перенесено" in str(m["Subject"]))
-    assert "Было: 15.11.2024 14:00" in moved_text and "совпадает с семинаром" in moved_text
+    assert len(subjects) == 3 and all("отменено" in s for s in subjects)
     # The month is free again: a new meeting for November is accepted.
     assert schedule(rt, starts_at=datetime(2024, 11, 27, 14, 0, tzinfo=MOSCOW))["id"] == 2
     assert inconsistencies(rt, "plan_meeting", PlanMeeting) == []
+
+
+def test_invitations_not_yet_sent_are_withdrawn_by_a_move_or_a_cancellation(rt, smtp):
+    load_plan(rt)
+    meeting_id = schedule(rt)["id"]
+    later = datetime(2024, 11, 20, 10, 0, tzinfo=MOSCOW)
+    plan_meetings.reschedule(rt, meeting_id, starts_at=later, actor=staff_actor(rt))
+    letters = emails(rt, template="plan_meeting_invitation")
+    status = {m.key.split(":")[3]: set() for m in letters}
+    for m in letters:
+        status[m.key.split(":")[3]].add(m.status)
+        assert m.expires_at == (NOVEMBER if ":v1:" in m.key else later)
+    assert status == {"v1": {MailStatus.WITHDRAWN}, "v2": {MailStatus.QUEUED}}
+    (moved,) = [e for e in trail(rt, "plan_meeting", meeting_id) if e.action == "reschedule"]
+    assert moved.details["withdrawn"] == 3
+    plan_meetings.cancel(rt, meeting_id, reason="карантин", actor=staff_actor(rt))
+    drain(rt)
+    to_director = [str(m["Subject"]) for m in smtp.messages
+                   if m.envelope_rcpt == ("director@imc-vyselki.example.org",)]
+    assert to_director == ["Заседание творческой группы 20.11.2024 10:00 отменено"]
+    cancelled = [m for m in emails(rt, template="plan_meeting_invitation")
+                 if ":cancelled:" in m.key]
+    assert {(m.status, m.expires_at) for m in cancelled} == {(MailStatus.SENT, None)}
+
+
+def test_an_invitation_never_leaves_after_the_meeting_began(rt, smtp):
+    load_plan(rt)
+    schedule(rt)
+    rt.clock.set(NOVEMBER)  # the drain did not run before the start (e.g. the SMTP was down)
+    report = drain(rt)
+    assert report.sent == [] and smtp.messages == []
+    assert {m.status for m in emails(rt, template="plan_meeting_invitation")} == {
+        MailStatus.WITHDRAWN}
 
 
 # -- the minutes --------------------------------------------------------------------------
