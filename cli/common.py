@@ -18,7 +18,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 BY_OPTION = typer.Option(
-    None, "--by", envvar="IMC_STAFF_LOGIN",
+    None, "--by", "--as", envvar="IMC_STAFF_LOGIN",
     help="Логин сотрудника, который выполняет действие (или IMC_STAFF_LOGIN)")
 
 

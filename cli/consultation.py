@@ -10,16 +10,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import actor, console, friendly, rt
+from cli.common import BY_OPTION, actor, console, friendly, rt
 from services import consultation_decisions as decisions, consultation_queries as queries
 
 app = typer.Typer(help="Консультации участников сетевого взаимодействия по запросу",
                   no_args_is_help=True)
 
 NUMBER = typer.Argument(..., help="Номер запроса на консультацию, см. imc consult list")
-AS_OPTION = typer.Option(
-    None, "--as", "--by", envvar="IMC_STAFF_LOGIN",
-    help="Логин сотрудника, который выполняет действие (или IMC_STAFF_LOGIN)")
 
 
 @app.command("list")
@@ -78,7 +75,7 @@ def assign(consultation_id: int = NUMBER,
            login: str = typer.Argument(..., help="Логин методиста (сотрудника МКУ ИМЦ)"),
            at: Optional[str] = typer.Option(None, "--at", help="Время консультации, "
                                             "«ДД.ММ.ГГГГ ЧЧ:ММ», московское"),
-           by: Optional[str] = AS_OPTION):
+           by: Optional[str] = BY_OPTION):
     """Назначить методиста, передать другому или перенести; методист и заявитель получат письма."""
     r = rt()
     when = decisions.parse_moment(at) if at else None
@@ -99,7 +96,7 @@ def hold(consultation_id: int = NUMBER,
          minutes: Optional[int] = typer.Option(None, "--minutes", help="Продолжительность"),
          file: Optional[Path] = typer.Option(None, "--file", exists=True, dir_okay=False,
                                              help="Файл с результатом (PDF, DOCX, …)"),
-         by: Optional[str] = AS_OPTION):
+         by: Optional[str] = BY_OPTION):
     """Отметить проведение консультации с результатом; заявитель получит итоги письмом."""
     r = rt()
     when = decisions.parse_moment(at, day_allowed=True) if at else None
@@ -115,7 +112,7 @@ def hold(consultation_id: int = NUMBER,
 @friendly
 def decline(consultation_id: int = NUMBER,
             reason: str = typer.Option(..., "--reason", help="Причина отказа"),
-            by: Optional[str] = AS_OPTION):
+            by: Optional[str] = BY_OPTION):
     """Отклонить запрос (пока методист не назначен); заявитель получит письмо с причиной."""
     r = rt()
     decisions.decline(r, consultation_id, reason=reason, actor=actor(r, by))
@@ -128,7 +125,7 @@ def decline(consultation_id: int = NUMBER,
 def cancel(consultation_id: int = NUMBER,
            reason: str = typer.Option(..., "--reason", help="Причина отмены (например, "
                                                             "заявитель отозвал запрос)"),
-           by: Optional[str] = AS_OPTION):
+           by: Optional[str] = BY_OPTION):
     """Отменить консультацию до её проведения; заявитель и методист получат письмо."""
     r = rt()
     decisions.cancel(r, consultation_id, reason=reason, actor=actor(r, by))

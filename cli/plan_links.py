@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from cli.common import actor, console, friendly, rt
+from cli.common import BY_OPTION, actor, console, friendly, rt
 from cli.plan import REF_HELP, app
 from services import plan_links, plan_sync
 
@@ -16,8 +16,6 @@ KIND_HELP = ("Вид записи: contest (конкурс), webinar_cycle (ци
 OCCURRENCE = typer.Option(None, "--occurrence", min=1,
                           help="Номер срока пункта (1, 2, …, см. imc plan show), если их "
                                "несколько")
-BY = typer.Option(None, "--by", "--as", envvar="IMC_STAFF_LOGIN",
-                  help="Логин сотрудника, который выполняет действие (или IMC_STAFF_LOGIN)")
 CODE = typer.Argument(..., help="Код пункта (pract-3, pract-1, theor-1, diag-2, …)")
 
 
@@ -26,7 +24,7 @@ CODE = typer.Argument(..., help="Код пункта (pract-3, pract-1, theor-1,
 def link(ref: int = typer.Argument(..., help=REF_HELP), item_code: str = CODE,
          kind: str = typer.Argument(..., help=KIND_HELP),
          object_id: int = typer.Argument(..., help="Номер записи"),
-         occurrence: Optional[int] = OCCURRENCE, by: Optional[str] = BY):
+         occurrence: Optional[int] = OCCURRENCE, by: Optional[str] = BY_OPTION):
     """Связать срок пункта плана с записью процесса (конкурсом, циклом вебинаров,
     заседанием, справкой): пункт будет отмечен выполненным по этой записи."""
     r = rt()
@@ -42,7 +40,7 @@ def link(ref: int = typer.Argument(..., help=REF_HELP), item_code: str = CODE,
 def unlink(ref: int = typer.Argument(..., help=REF_HELP), item_code: str = CODE,
            kind: str = typer.Argument(..., help=KIND_HELP),
            object_id: int = typer.Argument(..., help="Номер записи"),
-           occurrence: Optional[int] = OCCURRENCE, by: Optional[str] = BY):
+           occurrence: Optional[int] = OCCURRENCE, by: Optional[str] = BY_OPTION):
     """Снять связь пункта плана с записью процесса (sweep её сам не восстановит)."""
     r = rt()
     done = plan_links.unlink(r, ref, item_code, kind, object_id, occurrence=occurrence,
