@@ -30,8 +30,8 @@ def link(ref: int = typer.Argument(..., help=REF_HELP), item_code: str = CODE,
     r = rt()
     done = plan_links.link(r, ref, item_code, kind, object_id, occurrence=occurrence,
                            actor=actor(r, by))
-    verb = "связан" if done.made else "уже был связан, ничего не изменено —"
-    console.print(f"Пункт {done.item}, срок №{done.position} до {done.due}: {verb} "
+    verb = "связь установлена" if done.made else "связь уже была, ничего не изменено"
+    console.print(f"Пункт {done.item}, срок №{done.position} до {done.due}: {verb} — "
                   f"{escape(done.record)}. Выполнение отметит imc plan sync (и sweep)")
 
 
@@ -49,8 +49,8 @@ def unlink(ref: int = typer.Argument(..., help=REF_HELP), item_code: str = CODE,
         console.print(f"Пункт {escape(item_code)} не был связан с этой записью: ничего не "
                       "изменено")
         return
-    console.print(f"Пункт {done.item}, срок №{done.position} до {done.due}: связь с "
-                  f"{escape(done.record)} снята")
+    console.print(f"Пункт {done.item}, срок №{done.position} до {done.due}: связь снята — "
+                  f"{escape(done.record)}")
 
 
 @app.command("sync")
@@ -60,8 +60,8 @@ def sync():
     вебинары, справки) — то же делает sweep."""
     report = plan_sync.sync(rt())
     for x in report["linked"]:
-        console.print(f"Пункт {x['item']}, срок №{x['position']} до {x['due']}: связан с "
-                      f"{escape(x['record'])}")
+        console.print(f"Пункт {x['item']}, срок №{x['position']} до {x['due']}: "
+                      f"связь установлена — {escape(x['record'])}")
     for x in report["closed"]:
         console.print(f"Пункт {x['item']}, срок №{x['position']} до {x['due']}: "
                       f"{x['state']} ({x['day']}) — {escape(x['result'])}")

@@ -180,7 +180,7 @@ def test_the_command_line_links_unlinks_and_syncs(rt, monkeypatch, clock):
     out = runner.invoke(app, ["plan", "link", "2024", "pract-3", "contest", str(contest),
                               "--occurrence", "1", "--as", "remel"])
     assert out.exit_code == 0, out.output
-    assert "Пункт pract-3, срок №1 до 31.03.2024: связан конкурс №1" in out.output
+    assert "Пункт pract-3, срок №1 до 31.03.2024: связь установлена — конкурс №1" in out.output
     remel = staff_actor(rt, "remel").person_id
     with rt.session() as s:
         assert s.exec(select(PlanLink.created_by)).one() == remel
