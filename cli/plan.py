@@ -11,11 +11,13 @@ from rich.table import Table
 
 from cli.common import BY_OPTION, actor, console, friendly, rt
 from services import plan as plan_service, plan_queries, plan_results
+from services.errors import DomainError
 
 app = typer.Typer(help="План работы инновационной площадки на год: загрузка, ответственные",
                   no_args_is_help=True)
 
 REF_HELP = "Год плана (2024) или его номер, см. imc plan list"
+MAX_DAYS = 3660  # ten years ahead: a larger horizon is a typo
 CODE_HELP = "Код пункта (diag-1, theor-2, …), см. imc plan show"
 OCCURRENCE_OPTION = typer.Option(
     None, "--occurrence",
@@ -94,8 +96,10 @@ def assign(ref: int = typer.Argument(..., help=REF_HELP),
 @app.command("due")
 @friendly
 def due(ref: Optional[int] = typer.Argument(None, help=REF_HELP + "; без него — все планы"),
-        days: int = typer.Option(14, "--days", help="На сколько дней вперёд")):
+        days: int = typer.Option(14, "--days", help=f"На сколько дней вперёд (0–{MAX_DAYS})")):
     """Сроки пунктов плана на ближайшие дни и просроченные."""
+    if not 0 <= days <= MAX_DAYS:
+        raise DomainError(f"Число дней (--days) должно быть от 0 до {MAX_DAYS}, а указано {days}")
     view = plan_queries.due_list(rt(), ref, days)
     table = Table("Год", "Пункт", "Деятельность", "Срок", "Осталось", "Ответственный",
                   "Состояние", title=f"Сроки плана по {view['until']} и просроченные "

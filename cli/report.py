@@ -10,7 +10,7 @@ from rich.table import Table
 
 from cli import common
 from cli.common import BY_OPTION, friendly
-from services import report_period, report_queries, reports
+from services import event_report, report_period, report_queries, reports
 from services.errors import DomainError
 
 app = typer.Typer(help="Аналитические справки и отчёты: мониторинг, эффективность, выполнение "
@@ -91,14 +91,17 @@ def events(contest: Optional[int] = typer.Option(None, "--contest", help="Ном
            year: Optional[str] = YEAR, half: Optional[str] = HALF,
            by: Optional[str] = BY_OPTION):
     """Анализ мероприятий: одного (--contest / --cycle / --meeting) или всех за период.
-    Для одного мероприятия период по умолчанию — текущий календарный год."""
+    Для одного мероприятия период по умолчанию — его собственные сроки: конкурс — от
+    объявления до подведения итогов, цикл — от первого до последнего вебинара, заседание —
+    его день."""
     subjects = [f"{kind}:{n}" for kind, n in (("contest", contest), ("webinar_cycle", cycle),
                                              ("plan_meeting", meeting)) if n is not None]
     if len(subjects) > 1:
         raise DomainError("Укажите одно мероприятие: --contest, --cycle или --meeting")
-    if subjects and not (from_ or to or year or half):
-        year = str(report_period.today(rt()).year)
-    _generate("events", _period(from_, to, year, half), by, subjects[0] if subjects else "")
+    subject = subjects[0] if subjects else ""
+    period = event_report.period(rt(), subject, start=from_, end=to, year_text=year,
+                                 half_text=half)
+    _generate("events", period, by, subject)
 
 
 @app.command("list")

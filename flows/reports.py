@@ -19,10 +19,11 @@ from services import report_period, report_queries, reports
 from services.actors import Actor
 from services.org import staff_actor
 
-# The reports of a half-year, made on its last day (Moscow) — plan item diag-2 «Июнь, декабрь».
+# The reports of a half-year, made on its last day (Moscow) — plan item diag-2 «Июнь, декабрь»:
+# at 23:45, so the period's records are all in and the справка is still dated on the due day.
 HALF_YEAR_KINDS = ("monitoring", "effectiveness")
-HALF_YEAR_SCHEDULES = [Cron("0 21 30 6 *", timezone="Europe/Moscow"),
-                       Cron("0 21 31 12 *", timezone="Europe/Moscow")]
+HALF_YEAR_SCHEDULES = [Cron("45 23 30 6 *", timezone="Europe/Moscow"),
+                       Cron("45 23 31 12 *", timezone="Europe/Moscow")]
 
 
 @task(name="generate-report")
@@ -40,11 +41,13 @@ def artifact_key(view: dict) -> str:
 
 
 def publish(view: dict) -> None:
-    """The run's artifacts: the files and the headline figures."""
+    """The run's artifacts: the files and the headline figures (absolute file:// links, also
+    when IMC_DATA_DIR is a relative path)."""
     state = "новая версия" if view["new"] else "данные не изменились, прежняя версия"
-    links = "\n".join(f"- {what}: [{name}]({Path(path).as_uri()})" for what, name, path in (
-        ("Справка (.docx)", view["docx_name"], view["docx"]),
-        ("Данные (.xlsx)", view["xlsx_name"], view["xlsx"])) if path)
+    files = (("Справка (.docx)", view["docx_name"], view["docx"]),
+             ("Данные (.xlsx)", view["xlsx_name"], view["xlsx"]))
+    links = "\n".join(f"- {what}: [{name}]({Path(path).resolve().as_uri()})"
+                      for what, name, path in files if path)
     create_markdown_artifact(
         key=artifact_key(view),
         markdown=f"### {view['title']} № {view['id']}, версия {view['version']}\n\n"

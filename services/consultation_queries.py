@@ -13,6 +13,7 @@ from adapters.russian import date_long
 from models import Document, Organisation, Person
 from models.consultation import Consultation, ConsultationState
 from services.errors import DomainError, NotFound
+from services.report_period import checked_year
 from services.runtime import Runtime, Tx
 
 KIND = "consultation"
@@ -69,7 +70,10 @@ def parse_state(text: str | None) -> ConsultationState | None:
 
 def list_consultations(rt: Runtime, *, state: ConsultationState | None = None,
                        year: int | None = None) -> list[dict]:
-    """Consultations oldest first; `year` keeps those asked for or held in that Moscow year."""
+    """Consultations oldest first; `year` keeps those asked for or held in that Moscow year
+    (2000–2100; another is refused in Russian)."""
+    if year is not None:
+        checked_year(year)
     with rt.transaction() as tx:
         stmt = select(Consultation).order_by(Consultation.id)
         if state is not None:

@@ -121,7 +121,7 @@ def _refusal_audit(session: Session, text: str, source_name: str, actor: Actor,
                    err: ImportRefused) -> dict:
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):
         data = None
     code = data.get("code") if isinstance(data, dict) else None
     latest = None

@@ -6,8 +6,10 @@ Its indicators, each from the system's own records for the period:
   in a webinar, applied to a contest or got a consultation in the period (as monitored by
   services.monitoring_data), of all those organisations;
 - events held vs planned: webinar sessions that took place of those planned to start in the
-  period (cancelled ones stay planned); the plan's dated occurrences due in the period
-  closed (on time or late) of those due, cancelled ones left out;
+  period (cancelled ones stay planned); the plan's dated occurrences due in the period whose
+  due date has come (before today in Moscow, or already closed or marked overdue — as
+  services.plan_execution_data counts them) closed (on time or late) of those, cancelled
+  ones left out;
 - attendance rate: participations / registrations of the sessions that took place;
 - certificates issued in the period (webinar certificates) and to how many people.
 """
@@ -19,6 +21,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from adapters.clock import moscow_date
 from adapters.number_words import counted, percent
 from adapters.russian import date_short, plural
 from models import (
@@ -40,6 +43,7 @@ from services.webinar_report_data import PRESENT, TAKEN
 TITLE = ("Аналитическая справка по итогам мониторинга «Эффективность сетевого "
          "взаимодействия»")
 DONE = (OccurrenceState.DONE, OccurrenceState.DONE_LATE)
+SETTLED = (*DONE, OccurrenceState.OVERDUE, OccurrenceState.CANCELLED)  # whatever the date
 FIGURE_LABELS = {
     "partners_in_force": "Организаций с действующим договором",
     "partners_active": "Из них активных",
@@ -47,7 +51,7 @@ FIGURE_LABELS = {
     "sessions_planned": "Вебинаров запланировано",
     "sessions_held": "Вебинаров состоялось",
     "sessions_held_share": "Доля проведённых вебинаров",
-    "plan_due": "Сроков плана в периоде",
+    "plan_due": "Наступивших сроков плана в периоде",
     "plan_done": "Из них выполнено",
     "plan_done_on_time": "Выполнено в срок",
     "plan_done_share": "Доля выполненных сроков плана",
@@ -70,7 +74,7 @@ def build(tx: Tx, start: date, end: date, subject: str = "") -> ReportContent:
     since, until = report_period.bounds(start, end)
     partners = [r for r in data.organisations if r.org_id and r.activity.in_force]
     active = sum(1 for r in partners if r.activity.active)
-    plan = _plan(s, start, end)
+    plan = _plan(s, start, end, moscow_date(tx.now))
     certificates, holders = s.exec(
         select(func.count(Certificate.id), func.count(func.distinct(Certificate.person_id)))
         .where(Certificate.issued_at >= since, Certificate.issued_at < until)).one()
@@ -94,13 +98,15 @@ def build(tx: Tx, start: date, end: date, subject: str = "") -> ReportContent:
                                         plan))
 
 
-def _plan(s: Session, start: date, end: date) -> list[list]:
+def _plan(s: Session, start: date, end: date, today: date) -> list[list]:
+    """The occurrences due in the period whose due date has come: passed (before today), or
+    closed, marked overdue or cancelled already; one still to come is not counted yet."""
     rows = s.exec(select(PlanItem.code, PlanItem.activity, PlanOccurrence.due,
                          PlanOccurrence.state, PlanOccurrence.closed_at)
                   .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
                   .where(PlanOccurrence.due >= start, PlanOccurrence.due <= end)
                   .order_by(PlanOccurrence.due, PlanItem.position, PlanOccurrence.position))
-    return [list(r) for r in rows]
+    return [list(r) for r in rows if r.due < today or r.state in SETTLED]
 
 
 def _sessions(s: Session, since, until) -> list[list]:

@@ -9,24 +9,38 @@ for the period: every event that took place in it, its kind and its participants
 
 This module dispatches by subject to services.event_report_cycle, event_report_contest and
 event_report_meeting (each `build(tx, object_id, start, end)`) and makes the period's справка.
-The records come from services.event_report_data.
+The records come from services.event_report_data. `period` gives one event analysed without a
+period its own course (a 2024 contest analysed in January 2025 is still «за 2024»).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from adapters.clock import moscow_date
 from adapters.number_words import counted, decimal as number, with_words as words
+from models import PlanMeeting
 from services import (
+    contests,
     event_report_contest,
     event_report_cycle,
     event_report_meeting,
     report_period,
 )
-from services.errors import DomainError
-from services.event_report_data import CONTEST, KIND_LABELS, MEETING, UNITS, WEBINAR, period_events
+from services.errors import DomainError, NotFound
+from services.event_report_data import (
+    CONTEST,
+    KIND_LABELS,
+    MEETING,
+    UNITS,
+    WEBINAR,
+    contest_course,
+    cycle_course,
+    period_events,
+)
 from services.report_note import Chart, Note, ReportContent, Section, Table
-from services.runtime import Tx
+from services.runtime import Runtime, Tx
+from services.webinar_queries import get_cycle
 
 SUBJECTS = "contest:N, webinar_cycle:N или plan_meeting:N"
 BUILDERS = {"webinar_cycle": event_report_cycle.build, "contest": event_report_contest.build,
@@ -58,13 +72,52 @@ def build(tx: Tx, start: date, end: date, subject: str) -> ReportContent:
     report_period.checked(start, end)
     if not subject.strip():
         return _period(tx, start, end)
+    kind, object_id = _subject(subject)
+    return BUILDERS[kind](tx, object_id, start, end)
+
+
+def period(rt: Runtime, subject: str = "", *, start: str | None = None,
+           end: str | None = None, year_text: str | None = None,
+           half_text: str | None = None) -> tuple[date, date]:
+    """The period of an analysis as staff give it (report_period.resolve); for one event given
+    without a period, the event's own course (`course`)."""
+    if subject.strip() and not (start or end or year_text or half_text):
+        with rt.transaction() as tx:
+            return course(tx, subject)
+    return report_period.resolve(start=start, end=end, year_text=year_text,
+                                 half_text=half_text)
+
+
+def course(tx: Tx, subject: str) -> tuple[date, date]:
+    """When the event took place: a contest from its announcement to the summing-up (as
+    recorded, else as its rules plan them), a webinar cycle from its first to its last
+    webinar, a creative-group meeting its day (Moscow)."""
+    kind, object_id = _subject(subject)
+    if kind == "contest":
+        return contest_course(*contests.get(tx, object_id))
+    if kind == "webinar_cycle":
+        get_cycle(tx.session, object_id)
+        days = cycle_course(tx, object_id)
+        if days is None:
+            raise DomainError(f"В цикле вебинаров №{object_id} нет вебинаров: укажите период "
+                              "(--from и --to, --year или --half)")
+        return days
+    meeting = tx.session.get(PlanMeeting, object_id)
+    if meeting is None:
+        raise NotFound(f"Заседание творческой группы №{object_id} не найдено")
+    day = moscow_date(meeting.starts_at)
+    return day, day
+
+
+def _subject(subject: str) -> tuple[str, int]:
+    """«contest:3» → ("contest", 3); a Russian refusal for anything else."""
     kind, _, ref = subject.strip().partition(":")
     if kind not in BUILDERS:
         raise DomainError(f"Неизвестный предмет анализа «{subject}»: укажите {SUBJECTS} "
                           "или ничего — для справки за период")
     if not ref.strip().isdigit():
         raise DomainError(f"В предмете анализа «{subject}» не указан номер: {SUBJECTS}")
-    return BUILDERS[kind](tx, int(ref), start, end)
+    return kind, int(ref)
 
 
 # -- a period ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from models import (
     Organisation,
     PlanMeeting,
     Registration,
+    SessionState,
     WebinarCycle,
     WebinarSession,
 )
@@ -174,6 +175,18 @@ def contest_course(contest: Contest, spec: RulesSpec) -> tuple[date, date]:
     """From the announcement to the summing-up: as recorded, else as the rules plan it."""
     return (contest.order_date or spec.dates.announcement,
             contest.protocol_date or spec.dates.results)
+
+
+def cycle_course(tx: Tx, cycle_id: int) -> tuple[date, date] | None:
+    """The days of the cycle's first and last webinar (cancelled ones left out unless all are
+    cancelled); None for a cycle without webinars."""
+    for wanted in (WebinarSession.state != SessionState.CANCELLED, sa.true()):
+        first, last = tx.session.exec(
+            select(func.min(WebinarSession.starts_at), func.max(WebinarSession.starts_at))
+            .where(WebinarSession.cycle_id == cycle_id, wanted)).one()
+        if first is not None:
+            return moscow_date(first), moscow_date(last)
+    return None
 
 
 def period_events(tx: Tx, start: date, end: date) -> list[EventRow]:

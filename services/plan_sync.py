@@ -1,10 +1,11 @@
 """The sweep closes plan occurrences from the records of the processes that carry them out.
 
 `sync` (services.sweep.fire_timers, `imc plan sync`) first links contests and webinar cycles
-to their occurrence (`auto_link`: only when the record's dates — a contest's announcement and
-intake, a cycle's sessions — fall in exactly one open window [start, due] of an item of that
-process; staff link the ambiguous ones by hand and an unlink by staff is never undone), then
-looks at every «запланировано» or «просрочено» occurrence whose item has a rule:
+to their occurrence (`auto_link`: only announced contests, never a draft; only when the
+record's dates — a contest's announcement and intake, a cycle's sessions — fall in exactly one
+open window [start, due] of an item of that process; staff link the ambiguous ones by hand
+and an unlink by staff is never undone), then looks at every «запланировано» or «просрочено»
+occurrence whose item has a rule:
 
     agreements      once the window has ended: the agreements registered in it (the last
                     registration day); none in it — the first registered after it, late
@@ -13,7 +14,9 @@ looks at every «запланировано» or «просрочено» occurr
                     «Проведено N вебинаров, участников M», the cycle's report .xlsx if stored
     monitoring, effectiveness, event_analysis
                     the first справка of the item's kind whose period ends in the window, or a
-                    linked one: the day it was made, its .docx
+                    linked one: the day it was made, its .docx. Only a справка made on or after
+                    its period's last day (Moscow date) counts: a preview made while the period
+                    runs holds partial figures and closes nothing
 
 and closes it through plan_closing.close_with_result with that day, so «в срок» or «с
 опозданием» is decided by the record's date, not by the sweep's. Meetings close themselves
@@ -67,6 +70,7 @@ __all__ = ["auto_link", "sync"]
 
 AUTO = {"contest": ("contest", Contest), "webinar_cycle": ("webinar", WebinarCycle)}
 AWARDED = (ContestState.AWARDED, ContestState.CLOSED)
+LINKABLE = tuple(s for s in ContestState if s != ContestState.DRAFT)  # announced or later
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,10 @@ def _auto_link(rt: Runtime) -> list[Linked]:
             occurrences = [occ for occ, _ in rows]
             taken = set(tx.session.exec(select(PlanLink.object_id).where(
                 PlanLink.object_kind == kind)))
-            for object_id in tx.session.exec(select(model.id).where(
-                    model.year.in_({o.due.year for o in occurrences})).order_by(model.id)):
+            query = select(model.id).where(model.year.in_({o.due.year for o in occurrences}))
+            if model is Contest:  # a draft may never be announced: it would block the item
+                query = query.where(Contest.state.in_(LINKABLE))
+            for object_id in tx.session.exec(query.order_by(model.id)):
                 if object_id in taken:
                     continue
                 record = target(tx, kind, object_id)
@@ -231,9 +237,10 @@ def _report(tx: Tx, occ: PlanOccurrence, item: PlanItem) -> Found | None:
             & (Report.period_end <= occ.due))
     if ids:
         fits = fits | col(Report.id).in_(ids)
-    first = tx.session.exec(select(Report).where(fits)
-                            .order_by(Report.created_at, Report.id)).first()
-    if first is None:
+    first = next((r for r in tx.session.exec(select(Report).where(fits)
+                                             .order_by(Report.created_at, Report.id))
+                  if moscow_date(r.created_at) >= r.period_end), None)
+    if first is None:  # none yet, or only previews made before their period ended
         return None
     text = (f"Справка «{REPORT_TITLES.get(first.kind, first.kind)}» за период "
             f"{first.period_start:%d.%m.%Y}–{first.period_end:%d.%m.%Y}")

@@ -1,7 +1,8 @@
 """Report periods: explicit dates «ДД.ММ.ГГГГ», a year «2024», a half-year «2024-1» / «2024-2».
 
 Days are calendar days in Moscow, both ends included. `bounds` turns a period into the UTC
-instants [start, end) that the stored datetimes are compared with.
+instants [start, end) that the stored datetimes are compared with. Staff give years from
+FIRST_YEAR to LAST_YEAR: anything else is a typo (0000, 9999), refused in Russian.
 """
 
 from __future__ import annotations
@@ -16,14 +17,28 @@ from services.errors import DomainError
 _HALF = re.compile(r"^\s*(\d{4})\s*[-/.]\s*([12])\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 _HALF_NAMES = {1: "первое полугодие", 2: "второе полугодие"}
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def checked_year(y: int, given: str | int | None = None) -> int:
+    """The year itself when FIRST_YEAR ≤ y ≤ LAST_YEAR; a Russian refusal otherwise."""
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        shown = y if given is None else given
+        raise DomainError(f"Год «{shown}» вне допустимого диапазона: укажите год с "
+                          f"{FIRST_YEAR} по {LAST_YEAR}")
+    return y
 
 
 def parse_day(text: str) -> date:
-    """«05.03.2024» → date; a Russian refusal otherwise."""
+    """«05.03.2024» → date; a Russian refusal otherwise (a year outside 2000–2100 too)."""
     try:
-        return datetime.strptime(text.strip(), "%d.%m.%Y").date()
+        day = datetime.strptime(text.strip(), "%d.%m.%Y").date()
     except ValueError as err:
         raise DomainError(f"Дата «{text}» не распознана: укажите ДД.ММ.ГГГГ") from err
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DomainError(f"Дата «{text}» вне допустимого диапазона: укажите дату с "
+                          f"{FIRST_YEAR} по {LAST_YEAR} год")
+    return day
 
 
 def checked(start: date, end: date) -> tuple[date, date]:
@@ -38,7 +53,7 @@ def year(value: int | str) -> tuple[date, date]:
     match = _YEAR.match(str(value))
     if not match:
         raise DomainError(f"Год «{value}» не распознан: укажите, например, 2024")
-    y = int(match.group(1))
+    y = checked_year(int(match.group(1)), match.group(1))
     return date(y, 1, 1), date(y, 12, 31)
 
 
@@ -48,7 +63,10 @@ def half(text: str) -> tuple[date, date]:
     if not match:
         raise DomainError(f"Полугодие «{text}» не распознано: укажите ГГГГ-1 (январь–июнь) "
                           "или ГГГГ-2 (июль–декабрь), например 2024-1")
-    y, n = int(match.group(1)), int(match.group(2))
+    return _half(checked_year(int(match.group(1)), match.group(1)), int(match.group(2)))
+
+
+def _half(y: int, n: int) -> tuple[date, date]:
     return (date(y, 1, 1), date(y, 6, 30)) if n == 1 else (date(y, 7, 1), date(y, 12, 31))
 
 
@@ -95,7 +113,7 @@ def name(start: date, end: date) -> str:
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
         return f"{start.year} год"
     for n in (1, 2):
-        if (start, end) == half(f"{start.year}-{n}"):
+        if (start, end) == _half(start.year, n):
             return f"{_HALF_NAMES[n]} {start.year} года"
     return ""
 
@@ -105,7 +123,7 @@ def slug(start: date, end: date) -> str:
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
         return str(start.year)
     for n in (1, 2):
-        if (start, end) == half(f"{start.year}-{n}"):
+        if (start, end) == _half(start.year, n):
             return f"{start.year}-{n}"
     return f"{start:%Y%m%d}-{end:%Y%m%d}"
 

@@ -92,6 +92,8 @@ def load_mapping(text: str, source_name: str, *, what: str) -> YamlFile:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         raise ImportRefused(problems=[syntax_problem(err)], what=what) from err
+    except (ValueError, OverflowError) as err:  # a date that does not exist: 2024-11-31
+        raise ImportRefused(problems=[_impossible_date(root, err)], what=what) from err
     if not isinstance(data, dict):
         why = "файл пуст" if data is None else "ожидается набор полей «ключ: значение»"
         raise ImportRefused(problems=[Problem(None, f"{source_name}: {why}")], what=what)
@@ -114,6 +116,35 @@ def syntax_problem(err: yaml.YAMLError) -> Problem:
     text = " ".join(str(getattr(err, a, "") or "") for a in ("context", "problem"))
     why = next((ru for en, ru in SYNTAX if en in text), "проверьте отступы, двоеточия и кавычки")
     return Problem(mark.line + 1 if mark else None, f"ошибка синтаксиса YAML: {why}")
+
+
+def _impossible_date(root: yaml.Node, err: Exception) -> Problem:
+    """The first value YAML reads as a date or a time that cannot be built, with its line."""
+    constructor = yaml.SafeLoader("")
+    for node in _scalars(root):
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                constructor.construct_yaml_timestamp(node)
+            except (ValueError, OverflowError):
+                return Problem(node.start_mark.line + 1, f"такой даты нет: {node.value}")
+    return Problem(None, f"недопустимое значение: {err}")
+
+
+def _scalars(root: yaml.Node):
+    """Every scalar node in file order, each once (aliases repeat nodes, may even loop)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(reversed([n for pair in node.value for n in pair]))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        else:
+            yield node
 
 
 def pydantic_problem(error: dict, data: dict, lines: dict[LinePath, int], *,

@@ -13,14 +13,19 @@ network of tests.test_monitoring_report:
 from __future__ import annotations
 
 import io
+from datetime import UTC, date, datetime
 
 import docx
 from openpyxl import load_workbook
+from sqlmodel import select
 
 from adapters.docx_render import docx_text
+from models import PlanItem, PlanOccurrence
 from services import documents, effectiveness_report, report_period, reports
 from services.actors import Actor
+from services.plan_closing import close_with_result
 from tests.test_monitoring_report import network, tables
+from tests.test_plan_reminders import load_2024
 
 HALF = report_period.half("2024-2")
 EXPECTED = {
@@ -110,3 +115,33 @@ def test_the_effectiveness_справка_reads_back(rt):
     summary = {r[0].value: r[1].value for r in wb["Сводка"].iter_rows(min_row=5)}
     assert summary["Доля активных партнёров"] == 0.6667
     assert summary["Получили сертификаты, чел."] == 2
+
+
+def test_only_plan_dates_that_have_come_are_the_base(rt, clock):
+    """On 01.04.2024 three of the eighteen 2024 dates have come (theor-2 January and March,
+    pract-3 March); one closed ahead of its date counts too; the April one comes on 1 May."""
+    load_2024(rt)
+    with rt.transaction() as tx:
+        september = tx.session.exec(select(PlanOccurrence).join(PlanItem).where(
+            PlanItem.code == "theor-2", PlanOccurrence.due == date(2024, 9, 30))).one()
+        close_with_result(tx, september, actor=Actor.scheduler(), text="Заседание проведено")
+    year = report_period.year("2024")
+    figures = build(rt, *year).figures
+    assert (figures["plan_due"], figures["plan_done"], figures["plan_done_on_time"],
+            figures["plan_done_share"]) == (4, 1, 1, 0.25)
+    plan = build(rt, *year).note.sections[-1].tables[0]
+    assert [(row[0], row[2]) for row in plan.rows] == [
+        ("theor-2", "31.01.2024"), ("theor-2", "31.03.2024"), ("pract-3", "31.03.2024"),
+        ("theor-2", "30.09.2024")]
+    clock.set(datetime(2024, 4, 30, 20, 59, tzinfo=UTC))  # 23:59 on 30 April in Moscow
+    assert build(rt, *year).figures["plan_due"] == 4
+    clock.set(datetime(2024, 4, 30, 21, 0, tzinfo=UTC))  # 1 May: the April date has come
+    assert build(rt, *year).figures["plan_due"] == 5
+
+
+def test_the_base_is_the_plan_execution_reports_due_dates(rt):
+    load_2024(rt)
+    a = Actor.scheduler()
+    eff = reports.generate(rt, "effectiveness", date(2024, 1, 1), date(2024, 12, 31), actor=a)
+    plan = reports.generate(rt, "plan", date(2024, 1, 1), date(2024, 12, 31), actor=a)
+    assert eff.figures["plan_due"] == plan.figures["due"] == 3

@@ -29,10 +29,22 @@ import docx
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
+from rich.console import Console
 from sqlmodel import select
+from typer.testing import CliRunner
 
 from adapters.docx_render import docx_text
-from models import Document, MeetingAttendee, MeetingState, Person, PersonRole, PlanMeeting
+from models import (
+    Document,
+    MeetingAttendee,
+    MeetingState,
+    Person,
+    PersonRole,
+    PlanMeeting,
+    SessionState,
+    WebinarSession,
+)
+from models.fsm import transition_scope
 from services import (
     contest_results,
     contest_review,
@@ -51,7 +63,9 @@ from services.sweep import fire_timers
 from tests.factories import make_school, staff_actor
 from tests.test_contest_intake import MARCH_1, RULES, form, invitation
 from tests.test_contest_review import scores, tokens
+from tests.test_webinar_plan import session
 from tests.test_webinar_report import cycle  # noqa: F401  (the fixture)
+from tests.webinar_factories import make_cycle
 
 YEAR = (date(2024, 1, 1), date(2024, 12, 31))
 NBSP = "\u00a0"
@@ -365,3 +379,40 @@ def _files(rt, report):
                                                             report.xlsx_document_id))
     return (documents.read_bytes(rt, docx_doc),
             load_workbook(io.BytesIO(documents.read_bytes(rt, xlsx_doc))))
+
+
+def test_one_event_without_a_period_is_analysed_over_its_own_course(rt, contest, monkeypatch):
+    """In January 2025 a 2024 contest is still analysed for its own dates, not «за 2025»."""
+    cycle_id, sessions = make_cycle(rt, session("Первый", "2024-10-15 15:00", segment="heads"),
+                                    session("Второй", "2024-10-29 15:00", segment="heads"),
+                                    session("Третий", "2024-12-03 15:00", segment="heads"))
+    rt.clock.set(datetime(2025, 1, 10, 7, 0, tzinfo=UTC))
+    course = (date(2024, 3, 1), date(2024, 3, 25))  # announced (order), results (protocol)
+    assert event_report.period(rt, f"contest:{contest}") == course
+    assert event_report.period(rt, f"webinar_cycle:{cycle_id}") == (
+        date(2024, 10, 15), date(2024, 12, 3))
+    with rt.transaction() as tx, transition_scope():
+        tx.session.get(WebinarSession, sessions[2]).state = SessionState.CANCELLED
+    assert event_report.period(rt, f"webinar_cycle:{cycle_id}") == (
+        date(2024, 10, 15), date(2024, 10, 29))  # a cancelled webinar did not take place
+    night = add_meeting(rt, number=4, starts_at=datetime(2024, 12, 31, 21, 30, tzinfo=UTC))
+    assert event_report.period(rt, f"plan_meeting:{night}") == (date(2025, 1, 1),) * 2
+    assert event_report.period(rt, f"contest:{contest}", year_text="2024") == YEAR
+    assert event_report.period(rt, f"contest:{contest}", start="01.03.2024",
+                               end="31.03.2024") == (date(2024, 3, 1), date(2024, 3, 31))
+    with pytest.raises(DomainError, match="Укажите период одним способом"):
+        event_report.period(rt)  # the period's справка needs a period
+    with pytest.raises(NotFound, match="Конкурс №99 не найден"):
+        event_report.period(rt, "contest:99")
+    with pytest.raises(NotFound, match="Заседание творческой группы №99 не найдено"):
+        event_report.period(rt, "plan_meeting:99")
+
+    import cli.report
+    from cli.main import app
+
+    monkeypatch.setattr(cli.report, "rt", lambda: rt)
+    monkeypatch.setattr(cli.report, "console", Console(width=400))
+    out = CliRunner().invoke(app, ["report", "events", "--contest", str(contest)],
+                             env={"IMC_STAFF_LOGIN": "ivanova"})
+    assert out.exit_code == 0, out.output
+    assert "Период: с 1 марта 2024 г. по 25 марта 2024 г.; предмет: contest:1" in out.output

@@ -52,6 +52,13 @@ def test_due_lists_what_comes_soon_and_what_is_overdue(rt, imc):
     assert "не загружен" in imc("due", "2030", ok=False)
 
 
+@pytest.mark.parametrize("days", ["100000000", "3661", "-5"])
+def test_due_refuses_a_horizon_out_of_range_in_russian(imc, days):
+    out = " ".join(imc("due", "--days", days, ok=False).split())
+    assert f"Число дней (--days) должно быть от 0 до 3660, а указано {days}" in out
+    assert "31.01.2024" in imc("due", "--days", "3660") and imc("due", "--days", "0")
+
+
 def test_close_with_text_link_or_file_and_show_prints_the_result(rt, imc, tmp_path):
     rt.clock.set(msk(2024, 8, 20))
     out = imc("close", "2024", "theor-1", "--text", "Заключено 3 договора",

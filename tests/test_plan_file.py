@@ -158,6 +158,8 @@ def test_the_base_file_is_accepted_and_the_same_wording_may_recur_in_another_sec
     ([('schedule: "В течение года"', "schedule: 2024-12-31")],
      f"строка 14: {DIAG2}, сроки (schedule): сроки записываются текстом, как в плане "
      "(например, «Июнь, декабрь 2024»), а указано «2024-12-31»"),
+    ([('schedule: "В течение года"', "schedule: 2024-11-31")],
+     "строка 14: такой даты нет: 2024-11-31"),
     ([('        result: "Справка"\n', "")],
      f"строка 12: {DIAG2}: не указано обязательное поле «ожидаемый результат» (result)"),
     ([('result: "Справка"', 'result: "  "')],
@@ -200,7 +202,7 @@ def test_the_base_file_is_accepted_and_the_same_wording_may_recur_in_another_sec
      "строка 5: ошибка синтаксиса YAML: двоеточие в неожиданном месте: значение, содержащее "
      "«: », заключите в кавычки"),
 ], ids=["unknown-section", "section-by-its-title", "unreadable-schedule", "schedule-2023",
-        "schedule-not-text", "no-result", "blank-result", "duplicate-code",
+        "schedule-not-text", "impossible-date", "no-result", "blank-result", "duplicate-code",
         "duplicate-wording", "duplicate-section", "unknown-process", "bad-code", "no-items",
         "no-year", "year-out-of-range", "unknown-field", "yaml-syntax"])
 def test_each_bad_input_is_refused_with_its_line_and_nothing_else(replacements, problem):

@@ -33,6 +33,7 @@ from services.actors import Actor
 from services.audit import trail
 from services.contest_rules import load_rules
 from services.plan import load_plan_file
+from services.plan_links import link
 from services.plan_sync import sync
 from services.sweep import fire_timers, summary
 from services.transitions import transition
@@ -103,10 +104,19 @@ def registered_agreement(rt, n: int, day: date, *, number: bool = True) -> int:
         return ag.id
 
 
-def make_contest(rt, rules: str = "innovative-search") -> int:
+def make_contest(rt, rules: str = "innovative-search", *,
+                 state: ContestState = ContestState.ANNOUNCED) -> int:
+    """A contest of the 2024 rules, put in `state` (announced: the sweep may link it)."""
     actor = staff_actor(rt)
     load_rules(rt, CONTESTS / f"{rules}-2024.yaml", actor=actor)
-    return contests.create(rt, rules_code=rules, actor=actor)
+    contest_id = contests.create(rt, rules_code=rules, actor=actor)
+    if state != ContestState.DRAFT:
+        with rt.transaction() as tx:
+            contest = tx.session.get(Contest, contest_id)
+            with transition_scope():
+                contest.state = state
+            tx.session.add(contest)
+    return contest_id
 
 
 def award(rt, contest_id: int, day: date, state=ContestState.AWARDED) -> int:
@@ -264,6 +274,21 @@ def test_a_contest_whose_dates_fit_two_open_windows_is_not_linked(rt):
     assert links(rt) == []
 
 
+def test_a_draft_contest_is_not_linked_until_it_is_announced(rt, clock):
+    """A forgotten draft would hold the item open for ever: only announced ones are linked."""
+    load_plan(rt)
+    draft = make_contest(rt, state=ContestState.DRAFT)
+    assert sync(rt) == {"linked": [], "closed": []}
+    assert links(rt) == []
+    with rt.transaction() as tx:
+        contest = tx.session.get(Contest, draft)
+        with transition_scope():
+            contest.state = ContestState.ANNOUNCED
+        tx.session.add(contest)
+    assert [x["item"] for x in sync(rt)["linked"]] == ["pract-3"]
+    assert links(rt) == [("pract-3", 1, "contest", draft)]
+
+
 # --- webinars: pract-1 (October–November) ---
 
 def test_a_cycle_held_in_its_window_closes_it_with_its_figures_and_report(rt, clock):
@@ -329,6 +354,31 @@ def test_a_report_whose_period_ends_in_the_window_closes_it_by_the_day_it_was_ma
     assert closings(rt, december.id)[0].details["day"] == "09.01.2025"
     assert sync(rt) == {"linked": [], "closed": []}
     assert len(closings(rt, occ.id)) == 1
+
+
+def test_a_report_made_before_its_period_ended_closes_nothing_even_when_linked(rt, clock):
+    """A preview of the half-year made on 1 April holds partial figures: the June date stays
+    open until a справка made on or after 30 June (Moscow day) comes."""
+    load_plan(rt)
+    preview, _ = make_report(rt, "effectiveness", date(2024, 1, 1), date(2024, 6, 30),
+                             date(2024, 4, 1))
+    assert sync(rt)["closed"] == []
+    link(rt, 2024, "diag-2", "report", preview, occurrence=1, actor=staff_actor(rt))
+    moscow(clock, 2024, 6, 29)
+    assert sync(rt)["closed"] == []
+    assert occurrence(rt, "diag-2").state == O.PLANNED
+    with rt.transaction() as tx:  # made at 23:45 on 30 June in Moscow (20:45 UTC)
+        late = Report(kind="effectiveness", period_start=date(2024, 1, 1),
+                      period_end=date(2024, 6, 30), version=2, figures_sha256="1" * 64,
+                      created_at=datetime(2024, 6, 30, 20, 45, tzinfo=UTC))
+        tx.session.add(late)
+        tx.session.flush()
+        final = late.id
+    moscow(clock, 2024, 7, 1)
+    (closed,) = sync(rt)["closed"]
+    occ = occurrence(rt, "diag-2")
+    assert (occ.state, closed["day"]) == (O.DONE, "30.06.2024")
+    assert closings(rt, occ.id)[0].details["report"] == final
 
 
 def test_an_overdue_item_is_closed_on_time_by_a_record_dated_before_its_due_date(rt, clock):

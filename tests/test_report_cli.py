@@ -80,3 +80,20 @@ def test_the_year_end_plan_and_event_reports_go_through_the_same_command(rt, imc
     assert "Анализ методических, конкурсных и организационных мероприятий № 2" in events
     cycle = imc("events", "--cycle", "1")
     assert "предмет: webinar_cycle:1" in cycle
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--year", "0000"), "Год «0000» вне допустимого диапазона: укажите год с 2000 по 2100"),
+    (("--half", "0000-1"), "Год «0000» вне допустимого диапазона: укажите год с 2000 по 2100"),
+    (("--year", "2101"), "Год «2101» вне допустимого диапазона: укажите год с 2000 по 2100"),
+    (("--from", "01.01.9999", "--to", "31.12.9999"),
+     "Дата «01.01.9999» вне допустимого диапазона: укажите дату с 2000 по 2100 год"),
+    (("--from", "01.01.0001", "--to", "31.12.0001"),
+     "Дата «01.01.0001» вне допустимого диапазона: укажите дату с 2000 по 2100 год"),
+    (("--from", "01.01.2024", "--to", "31.12.9999"),
+     "Дата «31.12.9999» вне допустимого диапазона: укажите дату с 2000 по 2100 год"),
+], ids=["year-0", "half-0", "year-2101", "from-9999", "from-0001", "to-9999"])
+def test_a_year_out_of_range_is_refused_in_russian_not_a_traceback(rt, imc, args, message):
+    out = imc("monitoring", *args, ok=False)
+    assert message in " ".join(out.split())
+    assert "Traceback" not in out and report_queries.list_reports(rt) == []

@@ -14,6 +14,8 @@ from prefect.testing.utilities import prefect_test_harness
 from flows.reports import generate_report, half_year_reports
 from flows.runtime import use_runtime
 from services.report_period import half_year_before
+from services.seed import load_centre
+from tests.conftest import make_runtime
 from tests.test_monitoring_report import network
 
 YEAR = {"start": date(2024, 1, 1), "end": date(2024, 12, 31)}
@@ -61,7 +63,7 @@ def test_the_generate_flow_stores_the_report_and_names_its_files_as_artifacts(fl
 
 def test_the_half_year_flow_reports_the_half_ended_on_the_run_day(flow_rt):
     network(flow_rt)
-    flow_rt.clock.set(datetime(2024, 12, 31, 18, 0, tzinfo=UTC))  # 21:00 in Moscow
+    flow_rt.clock.set(datetime(2024, 12, 31, 20, 45, tzinfo=UTC))  # 23:45 in Moscow
     views = half_year_reports()
     assert [(v["kind"], v["period"], v["author"]) for v in views] == [
         ("monitoring", "01.07.2024–31.12.2024", "система"),
@@ -88,4 +90,23 @@ def test_the_report_deployments_are_served_with_the_half_year_schedule():
     assert not by_name["report-generate"].schedules
     crons = [(s.schedule.cron, s.schedule.timezone)
              for s in by_name["report-half-year"].schedules]
-    assert crons == [("0 21 30 6 *", "Europe/Moscow"), ("0 21 31 12 *", "Europe/Moscow")]
+    # 23:45 on the half-year's last day: the whole period is in, the справка dated on the
+    # plan's due day (30 June, 31 December).
+    assert crons == [("45 23 30 6 *", "Europe/Moscow"), ("45 23 31 12 *", "Europe/Moscow")]
+
+
+def test_the_artifact_links_are_absolute_when_the_data_directory_is_relative(
+        tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    relative = make_runtime(Path("var"))  # IMC_DATA_DIR=var, as a shell might set it
+    load_centre(relative)
+    try:
+        with use_runtime(relative):
+            state = generate_report(kind="monitoring", **YEAR, return_state=True)
+        view = state.result()
+        assert not Path(view["docx"]).is_absolute()
+        markdown = artifacts(state.state_details.flow_run_id)["markdown"]
+        assert (tmp_path / view["docx"]).resolve().as_uri() in markdown.data
+        assert (tmp_path / view["xlsx"]).resolve().as_uri() in markdown.data
+    finally:
+        relative.engine.dispose()
