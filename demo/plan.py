@@ -189,7 +189,7 @@ class _Year:
         self.trail.show()
         self.sweep(at(17, 4, 7))
         self._meeting("апрель")
-        self.until(at(27, 6, 11))
+        self.until(at(30, 6, 23, 45))  # as the report-half-year deployment does
         self._report("effectiveness-1")
 
     def _summer(self) -> None:
@@ -233,10 +233,12 @@ class _Year:
         say(self.now, "Закрыты вручную с результатом (текст, ссылка, документ): "
                       + ", ".join(CLOSED_BY_HAND))
         self.trail.show()
-        self.until(at(26, 12, 11))
+        self.until(at(31, 12, 23, 45))  # as the report-half-year deployment does
         self._report("effectiveness-2")
-        self.sweep(at(27, 12, 7))
-        self.until(at(27, 12, 10))
+        # The year's справки on the first working morning, after the sweep has closed the
+        # December items from the effectiveness report.
+        self.sweep(datetime(YEAR + 1, 1, 9, 7, 0, tzinfo=MOSCOW))
+        self._set(datetime(YEAR + 1, 1, 9, 10, 0, tzinfo=MOSCOW))
         for label in ("monitoring", "events", "plan"):
             self._report(label)
         self.send()
