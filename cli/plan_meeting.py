@@ -12,7 +12,12 @@ from rich.table import Table
 from adapters.russian import plural
 from cli.common import BY_OPTION, actor, console, friendly, rt
 from cli.webinar_schedule import parse_start
-from services import plan_meeting_minutes, plan_meeting_protocol, plan_meetings
+from services import (
+    plan_meeting_minutes,
+    plan_meeting_protocol,
+    plan_meeting_queries,
+    plan_meetings,
+)
 
 meeting_app = typer.Typer(help="Заседания творческой группы (пункт плана theor-2): повестка, "
                                "протокол", no_args_is_help=True)
@@ -119,7 +124,7 @@ def list_(year: Optional[int] = typer.Option(None, "--year", help="Год пла
     """Заседания творческой группы (за год плана) и их состояние."""
     table = Table("№", "Год", "Срок плана", "Начало (МСК)", "Место", "Вопросов",
                   "Присутствовали", "Протокол №", "Состояние", title="Заседания творческой группы")
-    for row in plan_meetings.list_meetings(rt(), year):
+    for row in plan_meeting_queries.list_meetings(rt(), year):
         table.add_row(str(row["id"]), str(row["year"]), row["period"], row["start"],
                       escape(row["place"]), str(row["questions"]),
                       "—" if row["present"] is None else str(row["present"]),
@@ -131,7 +136,7 @@ def list_(year: Optional[int] = typer.Option(None, "--year", help="Год пла
 @friendly
 def show(meeting_id: int = typer.Argument(..., help=ID_HELP)):
     """Заседание: повестка дня, присутствие, решения, путь к протоколу."""
-    v = plan_meetings.meeting_view(rt(), meeting_id)
+    v = plan_meeting_queries.meeting_view(rt(), meeting_id)
     console.print(f"[bold]Заседание №{v['id']}[/] — {v['state']}; {v['start']} (МСК), "
                   f"{escape(v['place'])}; срок плана: {v['occurrence']}")
     console.print(f"Председатель — {v['chair']}; секретарь — {v['secretary']}")

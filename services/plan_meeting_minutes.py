@@ -42,7 +42,7 @@ from models.plan_meeting import MeetingAttendee, MeetingState
 from services.actors import Actor
 from services.audit import record_event
 from services.errors import DomainError, ImportRefused, Problem
-from services.plan_meetings import KIND, attendees, get_meeting
+from services.plan_meeting_queries import KIND, attendees, get_meeting
 from services.runtime import Runtime
 from services.yaml_files import line_of, load_mapping, pydantic_problem, read_source, refuse_if_any
 

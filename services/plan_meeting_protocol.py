@@ -25,7 +25,8 @@ from services.numbering import next_number
 from services.org import centre_card
 from services.outbox import queue_many
 from services.plan_closing import close_with_result
-from services.plan_meetings import KIND, OPEN, attendees, card, get_meeting, period
+from services.plan_meeting_queries import KIND, attendees, card, get_meeting, period
+from services.plan_meetings import OPEN
 from services.runtime import Runtime, Tx
 from services.transitions import transition
 
