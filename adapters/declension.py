@@ -33,7 +33,7 @@ def detect_gender(middle: str | None) -> str | None:
     return _label(_detector().detect(middlename=middle.strip()))
 
 
-def _guess_gender(last: str, first: str, middle: str) -> str | None:
+def guess_gender(last: str, first: str, middle: str) -> str | None:
     # The patronymic is decisive; without one, first and last names still usually tell.
     gender = detect_gender(middle)
     if gender is None and (first or last):
@@ -53,7 +53,7 @@ def decline_fio(
         (NamePart.MIDDLENAME, (middle or "").strip()),
     ]
     known = gender is not None
-    label = gender if known else _guess_gender(parts[0][1], parts[1][1], parts[2][1])
+    label = gender if known else guess_gender(parts[0][1], parts[1][1], parts[2][1])
     petrovich_gender = _GENDERS.get(label or "", Gender.ANDROGYNOUS)
     maker = _maker()
     return {

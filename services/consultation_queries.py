@@ -42,6 +42,7 @@ def card_of(tx: Tx, c: Consultation) -> dict:
         "methodologist": who.full_name if who else "",
         "methodologist_position": who.position if who else "",
         "methodologist_email": who.email if who else "",
+        "methodologist_gender": who.gender if who else "",
         "methodologist_phone": who.phone if who else "",
         "scheduled": local(c.scheduled_at) if c.scheduled_at else "",
         "held": local(c.held_at) if c.held_at else "",

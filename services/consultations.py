@@ -2,11 +2,15 @@
 API (services.consultation_decisions takes it from there).
 
 `submit_consultation` checks the form (every problem at once, nothing stored on a refusal;
-the refusal is audited as consultation №0 naming only the fields at fault), refuses a second
-open request with the same e-mail and topic, finds who asks the way webinar requests do — a
-known person by e-mail, else the organisation by its short or full name, the typed name kept
-— and creates a contact person for an unknown requester. The consent (152-ФЗ) is recorded
-with its text and time. The requester gets a receipt, the centre's staff a notice.
+the refusal is audited as consultation №0 naming only the fields at fault), finds who asks the
+way webinar requests do — a known person by e-mail, else the organisation by its short or
+full name, the typed name kept — and creates a contact person for an unknown requester. The
+consent (152-ФЗ, `consent_text`: the operator named by the centre's card) is recorded with its
+text and time. The requester gets a receipt, the centre's staff a notice.
+
+A second open request with the same e-mail and topic is not stored. Whoever typed the address
+need not own it, so the answer tells nothing about the request it repeats (DUPLICATE_TEXT);
+the address's owner gets a letter (at most one a day per request) with its number and state.
 
 A double click sends the same request twice at once: the duplicate check and the insert are
 atomic per e-mail (SQLite: one writer at a time, BEGIN IMMEDIATE; PostgreSQL: a transaction
@@ -21,7 +25,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import select
 
-from models import ActorKind, Person
+from adapters.clock import moscow_date
+from models import ActorKind, OutboxEmail, Person
 from models.consultation import (
     CONSULTATION_FORM_LABELS,
     Consultation,
@@ -31,8 +36,9 @@ from models.consultation import (
 from models.consultation_machine import consultation_machine
 from services import org as orgs
 from services.actors import Actor
+from services.audit import record_refusal
 from services.consultation_queries import KIND, card_of
-from services.outbox import queue_to_person
+from services.outbox import queue_email, queue_to_person
 from services.partner_input import normalize_email
 from services.requesters import field_problems, name_key, requester
 from services.runtime import Runtime, Tx
@@ -40,14 +46,22 @@ from services.transitions import Step, transition
 from services.webinar_requests import RequestRefused, consented
 
 SOURCES = ("page", "api")
-CONSENT_TEXT = (
-    "Я даю согласие МКУ ИМЦ Выселковский район на обработку моих персональных данных "
-    "(фамилия, имя, отчество, организация, адрес электронной почты, телефон) в целях "
-    "рассмотрения запроса на консультацию, её проведения и информирования о её результатах, "
-    "в соответствии с Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных». "
-    "Согласие действует до завершения работы по запросу и хранения его документов и может "
-    "быть отозвано письменным заявлением."
+# The consent (152-ФЗ) in the words of the open webinar registration's; the operator's names
+# and address come from the centre's card (data/centre.yaml), see `consent_text`.
+CONSENT_TEMPLATE = (
+    "Я даю согласие оператору — {full_name} ({short_name}), адрес: {address}, — на обработку "
+    "моих персональных данных — фамилии, имени, отчества, наименования организации, адреса "
+    "электронной почты, телефона и сведений, указанных в запросе, — в целях рассмотрения "
+    "запроса на консультацию, её проведения, информирования меня о ней и о её результатах, а "
+    "также учёта консультаций в отчётности {short_name}, в соответствии с Федеральным законом "
+    "от 27.07.2006 № 152-ФЗ «О персональных данных». Обработка включает сбор, запись, "
+    "хранение, использование и удаление данных, в том числе с использованием средств "
+    "автоматизации. Согласие действует три года со дня его предоставления и может быть "
+    "отозвано в любой момент письменным заявлением в {short_name}."
 )
+# What anyone who sends a duplicate is told: nothing of the request it repeats.
+DUPLICATE_TEXT = ("запрос с этого адреса по этой теме уже получен — повторно отправлять его "
+                  "не нужно: ответ придёт на этот адрес письмом")
 LABELS = {
     "organisation": "Организация", "requester_name": "ФИО", "email": "E-mail",
     "phone": "Телефон", "topic": "Тема консультации", "question": "Вопрос",
@@ -78,7 +92,8 @@ class ConsultationRefused(RequestRefused):
 
 
 class DuplicateConsultation(ConsultationRefused):
-    """The same e-mail already asked about the same topic and that request is still open."""
+    """The same e-mail already asked about the same topic and that request is still open; the
+    message (DUPLICATE_TEXT) names neither that request nor its state."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +141,8 @@ def submit_consultation(rt: Runtime, *, organisation: str, requester_name: str, 
                         phone: str = "", topic: str, question: str = "", form: str,
                         preferred_dates: str = "", consent: bool, source: str = "page") -> int:
     """Register a request for a consultation; its id. ConsultationRefused lists every
-    problem; DuplicateConsultation names the open request it repeats."""
+    problem; DuplicateConsultation says only that such a request is already in (its owner is
+    told which one by letter)."""
     typed = ConsultationRequest.of(dict(
         organisation=organisation, requester_name=requester_name, email=email, phone=phone,
         topic=topic, question=question, form=form, preferred_dates=preferred_dates,
@@ -140,23 +156,45 @@ def submit_consultation(rt: Runtime, *, organisation: str, requester_name: str, 
                                       audit=_refusal_audit(source, fields))
         address = normalize_email(typed.email)
         _lock_address(tx, address)
-        _refuse_duplicate(tx, typed, address, source)
-        person, org_id = requester(tx, name=typed.requester_name, address=address,
-                                   phone=typed.phone, organisation=typed.organisation)
-        row = Consultation(
-            organisation_id=org_id, organisation_name=typed.organisation, person_id=person.id,
-            requester_name=typed.requester_name, email=address, phone=typed.phone,
-            topic=typed.topic, question=typed.question, form=typed.chosen_form,
-            preferred_dates=typed.preferred_dates, source=source, consent_at=tx.now,
-            submitted_at=tx.now, updated_at=tx.now)
-        tx.session.add(row)
-        tx.session.flush()
-        with transition(tx, consultation_machine, row, "submit",
-                        actor=Actor.participant(person)) as step:
-            step.details.update(source=source, organisation_id=org_id, person_id=person.id,
-                                topic=row.topic, form=str(row.form), consent_text=CONSENT_TEXT)
-            _notify(tx, row, person, step)
-        return row.id
+        same = _open_duplicate(tx, typed, address)
+        if same is not None:
+            letter = _tell_owner(tx, same)
+        else:
+            return _store(tx, typed, address, source)
+    raise _refuse_duplicate(rt, same, letter, source)
+
+
+def _store(tx: Tx, typed: ConsultationRequest, address: str, source: str) -> int:
+    """The new request, its audited submission and its letters; its id."""
+    person, org_id = requester(tx, name=typed.requester_name, address=address,
+                               phone=typed.phone, organisation=typed.organisation)
+    row = Consultation(
+        organisation_id=org_id, organisation_name=typed.organisation, person_id=person.id,
+        requester_name=typed.requester_name, email=address, phone=typed.phone,
+        topic=typed.topic, question=typed.question, form=typed.chosen_form,
+        preferred_dates=typed.preferred_dates, source=source, consent_at=tx.now,
+        submitted_at=tx.now, updated_at=tx.now)
+    tx.session.add(row)
+    tx.session.flush()
+    with transition(tx, consultation_machine, row, "submit",
+                    actor=Actor.participant(person)) as step:
+        step.details.update(source=source, organisation_id=org_id, person_id=person.id,
+                            topic=row.topic, form=str(row.form), consent_text=consent_text(tx))
+        _notify(tx, row, person, step)
+    return row.id
+
+
+def consent_text(tx: Tx) -> str:
+    """The consent a requester gives, the operator named by the centre's card."""
+    centre = orgs.centre(tx)
+    return CONSENT_TEMPLATE.format(full_name=centre.full_name, short_name=centre.short_name,
+                                   address=centre.legal_address)
+
+
+def consent_view(rt: Runtime) -> str:
+    """The consent text the request page shows; reading changes nothing."""
+    with rt.session() as session:
+        return consent_text(Tx(session, rt))
 
 
 def _lock_address(tx: Tx, address: str) -> None:
@@ -172,21 +210,39 @@ def _lock_address(tx: Tx, address: str) -> None:
                         "key": int.from_bytes(digest, "big", signed=True)})
 
 
-def _refuse_duplicate(tx: Tx, typed: ConsultationRequest, address: str, source: str) -> None:
+def _open_duplicate(tx: Tx, typed: ConsultationRequest, address: str) -> Consultation | None:
+    """The open request from this address on the same topic, if there is one."""
     rows = tx.session.exec(select(Consultation).where(
         Consultation.email == address, Consultation.state.in_(OPEN)).order_by(Consultation.id))
-    same = next((c for c in rows if name_key(c.topic) == name_key(typed.topic)), None)
-    if same is None:
-        return
-    raise DuplicateConsultation(
-        [f"запрос на консультацию по теме «{same.topic}» с адреса {address} уже принят "
-         f"(№{same.id}, {same.state.label}) — повторно отправлять его не нужно: сотрудники "
-         "центра ответят вам письмом. Если появился новый вопрос, укажите другую тему"],
-        fields=["topic"], head="Такой запрос уже есть",
+    return next((c for c in rows if name_key(c.topic) == name_key(typed.topic)), None)
+
+
+def _tell_owner(tx: Tx, same: Consultation) -> OutboxEmail | None:
+    """The letter to the address's owner naming their open request and its state; at most one
+    a day per request, however often the form is sent again."""
+    person = tx.session.get(Person, same.person_id) if same.person_id else None
+    if person is None:
+        return None
+    return queue_email(tx, key=f"{KIND}:{same.id}:duplicate:{moscow_date(tx.now):%Y-%m-%d}",
+                       template="consultation_duplicate", to_addr=same.email,
+                       to_name=same.requester_name, person_id=person.id,
+                       context={"consultation": card_of(tx, same), "person": person},
+                       object_kind=KIND, object_id=same.id)
+
+
+def _refuse_duplicate(rt: Runtime, same: Consultation, letter: OutboxEmail | None,
+                      source: str) -> DuplicateConsultation:
+    """The neutral refusal, audited on the request it repeats (the letter is already queued,
+    so the refusal is recorded here rather than by rolling a transaction back)."""
+    refused = DuplicateConsultation(
+        [DUPLICATE_TEXT], fields=["topic"], head="Запрос уже получен",
         audit={"object_kind": KIND, "object_id": same.id, "action": "submit",
                "from_state": str(same.state),
                "actor": Actor(ActorKind.PARTICIPANT, None, REQUESTER[source]),
-               "details": {"source": source, "duplicate_of": same.id}})
+               "details": {"source": source, "duplicate_of": same.id,
+                           "email_id": letter.id if letter is not None else None}})
+    record_refusal(rt, refused)
+    return refused
 
 
 def _refusal_audit(source: str, fields: list[str]) -> dict:

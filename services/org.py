@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from adapters.declension import decline_fio, detect_gender
+from adapters.declension import decline_fio, guess_gender
 from adapters.russian import initials_name
 from models import Organisation, OrgKind, Person, PersonRole
 from services.errors import NotFound
@@ -50,9 +50,14 @@ def head_of(tx: Tx, org_id: int) -> Person:
 
 
 def fill_cases(person: Person) -> Person:
-    """Prefill the declined forms of the ФИО where staff have not set them."""
+    """Prefill the gender and the declined forms of the ФИО where staff have not set them.
+
+    The gender is pytrovich's guess: the patronymic decides; without one the first name and
+    the surname («Смирнова Анна») still usually tell. When they do not («Черных Саша») it
+    stays "" and letters greet the person neutrally."""
     if not person.gender:
-        person.gender = detect_gender(person.middle_name) or ""
+        person.gender = guess_gender(person.last_name, person.first_name,
+                                     person.middle_name or "") or ""
     cases = decline_fio(person.last_name, person.first_name, person.middle_name,
                         person.gender or None)
     for case in ("genitive", "dative", "accusative", "instrumental", "prepositional"):

@@ -18,7 +18,7 @@ from models import Consultation, Document, OutboxEmail, Outcome, Person
 from services.audit import inconsistencies, trail
 from services.consultation_decisions import assign, cancel, decline, hold, parse_moment
 from services.consultation_queries import held_between
-from services.consultations import DuplicateConsultation, submit_consultation
+from services.consultations import DUPLICATE_TEXT, DuplicateConsultation, submit_consultation
 from services.documents import read_bytes
 from services.errors import DomainError, GuardRefused, IllegalTransition, NotFound
 from services.mail_delivery import drain
@@ -84,7 +84,13 @@ def test_a_consultation_is_asked_for_assigned_held_and_logged(rt, school, smtp):
         "submitted", school, REQUEST["organisation"], REQUESTER, "online")
     assert c.consent_at == rt.clock.now() == c.submitted_at
     [entry] = trail(rt, "consultation", consultation_id)
-    assert "152-ФЗ" in entry.details["consent_text"]
+    consent = entry.details["consent_text"]
+    for text in ("152-ФЗ", "оператору — Муниципальное казенное учреждение информационно-"
+                 "методический центр Выселковский район (МКУ ИМЦ Выселковский район), адрес: "
+                 "353100, Краснодарский край, ст. Выселки, ул. Ленина, 37",
+                 "сбор, запись, хранение, использование и удаление",
+                 "действует три года", "отозвано в любой момент письменным заявлением"):
+        assert text in consent
     got = delivered(rt, smtp)
     assert sorted(got) == sorted([REQUESTER, *STAFF])
     assert [m["Subject"] for m in got[REQUESTER]] == [
@@ -132,8 +138,9 @@ def test_a_consultation_is_asked_for_assigned_held_and_logged(rt, school, smtp):
     assert summary["Subject"] == "Консультация по вашему запросу №1 проведена: итоги"
     body = summary.get_body(("plain",)).get_content()
     for text in ("проведена 5 апреля 2024 г. (45 мин.)", "Рекомендовано: описать результаты",
-                 "Консультировал(а): Иванова Наталья Анатольевна", "итоги.pdf"):
+                 "Консультировала: Иванова Наталья Анатольевна", "итоги.pdf"):
         assert text in body
+    assert "Консультировал(а)" not in body
     [attachment] = list(summary.iter_attachments())
     assert attachment.get_content() == PDF
 
@@ -161,18 +168,71 @@ def test_an_unknown_requester_is_a_new_contact_and_the_typed_organisation_is_kep
     assert count(rt, Person) == people + 1
 
 
-def test_the_same_open_request_is_refused_politely(rt, school):
+def test_the_same_open_request_is_refused_without_telling_whose_it_is(rt, school):
     first = submit(rt)
+    assign(rt, first, "ivanova", scheduled_at=AT, actor=staff_actor(rt))
     with pytest.raises(DuplicateConsultation) as refused:
-        submit(rt, topic="  оформление   ИННОВАЦИОННОГО проекта ", form="phone")
-    assert "уже принят (№1, получен запрос)" in refused.value.message
+        submit(rt, topic="  оформление   ИННОВАЦИОННОГО проекта ", form="phone",
+               requester_name="Посторонний Пётр Петрович")
+    # whoever typed the address learns nothing of the request it repeats
+    message = refused.value.message
+    assert message == f"Запрос уже получен: {DUPLICATE_TEXT}"
+    for secret in ("№1", "1", "Оформление", "назначен", "Иванова", "05.04"):
+        assert secret not in message
     assert refused.value.fields == ["topic"]
     assert count(rt, Consultation) == 1
     assert actions(rt, first)[-1] == ("submit", Outcome.REFUSED)
+    # the address's owner is told which request it is and where it stands
+    [letter] = emails(rt, template="consultation_duplicate")
+    assert (letter.to_addr, letter.key, letter.subject) == (
+        REQUESTER, "consultation:1:duplicate:2024-04-01",
+        "Ваш запрос на консультацию №1 уже получен")
+    for text in ("Уважаемая Елена Викторовна!", "по той же теме, что и ваш запрос №1 "
+                 "(«Оформление инновационного проекта»)", "его состояние — «назначен методист»",
+                 "Консультирует: Иванова Наталья Анатольевна, 05.04.2024 14:00",
+                 "Если запрос отправляли не вы, ничего делать не нужно"):
+        assert text in letter.text_body
+    assert trail(rt, "consultation", first)[-1].details["email_id"] == letter.id
+    # at most one such letter a day, however often the form is sent
+    with pytest.raises(DuplicateConsultation):
+        submit(rt)
+    assert len(emails(rt, template="consultation_duplicate")) == 1
+    rt.clock.advance(timedelta(days=1))
+    with pytest.raises(DuplicateConsultation):
+        submit(rt)
+    assert [m.key for m in emails(rt, template="consultation_duplicate")] == [
+        "consultation:1:duplicate:2024-04-01", "consultation:1:duplicate:2024-04-02"]
     # another topic, or the same one once the first is closed, is a new request
     assert submit(rt, topic="Наставничество") == 2
-    decline(rt, first, reason="Тема разобрана на вебинаре 10.04", actor=staff_actor(rt))
+    cancel(rt, first, reason="Заявитель отозвал запрос", actor=staff_actor(rt))
     assert submit(rt) == 3
+
+
+def test_subjects_keep_the_whole_topic_and_shorten_a_long_one(rt, school):
+    quoted = "Оформление заявки на конкурс «Инновационный поиск 2024»"
+    first = submit(rt, topic=quoted)
+    long = ("Как описать ожидаемые результаты инновационного проекта и выбрать показатели "
+            "для мониторинга его реализации в течение трёх лет")
+    second = submit(rt, topic=long)
+    [one, two] = emails(rt, template="consultation_received")
+    assert one.subject == f"Запрос на консультацию №{first} получен: «{quoted}»"
+    assert two.subject == (f"Запрос на консультацию №{second} получен: «Как описать ожидаемые "
+                           "результаты инновационного проекта и выбрать показатели…»")
+    who = staff_actor(rt)
+    assign(rt, first, "ivanova", actor=who)
+    assign(rt, first, "remel", actor=who)
+    assert emails(rt, template="consultation_assigned")[0].subject.endswith(f": «{quoted}»")
+    assert emails(rt, template="consultation_unassigned")[0].subject.endswith(f": «{quoted}»")
+
+
+@pytest.mark.parametrize("name, greeting", [
+    ("Смирнова Анна", "Уважаемая Анна!"), ("Петров Никита", "Уважаемый Никита!"),
+    ("Черных Саша", "Здравствуйте, Саша!")])
+def test_a_requester_without_a_patronymic_is_greeted_by_the_name(rt, school, name, greeting):
+    submit(rt, requester_name=name, email="new@example.org")
+    [receipt] = emails(rt, template="consultation_received")
+    assert receipt.text_body.splitlines()[1] == greeting
+    assert f"<p>{greeting}</p>" in receipt.html_body
 
 
 def test_a_double_click_stores_one_request(rt, school, monkeypatch):

@@ -126,3 +126,22 @@ def test_detect_gender():
     assert detect_gender("Сергеевич") == "male"
     assert detect_gender("") is None
     assert detect_gender(None) is None
+
+
+@pytest.mark.parametrize("last, first, middle, gender", [
+    ("Иванова", "Наталья", "Анатольевна", "female"),  # the patronymic decides
+    ("Смирнова", "Анна", "", "female"),  # without one, the name and the surname tell
+    ("Петров", "Никита", "", "male"),
+    ("Шевченко", "Валентина", "", "female"),
+    ("Черных", "Саша", "", ""),  # neither tells: left unknown, greeted neutrally
+])
+def test_a_new_person_s_gender_is_guessed_from_the_whole_name(last, first, middle, gender):
+    from models import Person, PersonRole
+    from services.org import fill_cases
+
+    person = fill_cases(Person(role=PersonRole.CONTACT, last_name=last, first_name=first,
+                               middle_name=middle))
+    assert person.gender == gender
+    kept = fill_cases(Person(role=PersonRole.CONTACT, last_name="Черных", first_name="Саша",
+                             gender="female"))
+    assert kept.gender == "female" and kept.fio_dative == "Черных Саше"

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from models import Consultation, Outcome, Person, PersonRole
 from services.audit import trail
+from services.consultations import DUPLICATE_TEXT
 from tests.factories import emails, make_school
 from web.app import create_app
 
@@ -95,6 +96,8 @@ def test_bad_fields_come_back_in_russian_and_nothing_is_stored(rt, client, schoo
         assert text in page.text
     assert page.text.count('aria-invalid="true"') == 4  # each field at fault is marked
     assert 'value="Смирнова"' in page.text and "среда после 14:00" in page.text
+    assert '<a href="#f-requester_name">в поле «ФИО» укажите' in page.text
+    assert '<a href="#f-form-in_person">форма консультации «голубь»' in page.text
     assert 'aria-describedby="consent-text" checked>' in page.text  # the consent stays ticked
 
     nothing = client.post("/consultations", data={"consent": "да"})
@@ -135,8 +138,10 @@ def test_the_api_answers_in_json(rt, client, school):
 
     again = client.post("/api/consultations", json={**body, "topic": body["topic"].upper()})
     assert again.status_code == 409
-    assert again.json()["error"].startswith("Такой запрос уже есть")
-    assert "уже принят (№1" in again.json()["problems"][0]
+    assert again.json() == {
+        "error": f"Запрос уже получен: {DUPLICATE_TEXT}", "problems": [DUPLICATE_TEXT],
+        "fields": ["topic"]}
+    assert "№1" not in again.text and "Оформление" not in again.text
 
     before = stored(rt)
     bad = client.post("/api/consultations", json={**body, "email": "nope", "form": ""})
@@ -150,3 +155,44 @@ def test_the_api_answers_in_json(rt, client, school):
     broken = client.post("/api/consultations", content=b"[1]")
     assert broken.status_code == 400 and "ожидается JSON-объект" in broken.json()["problems"][0]
     assert stored(rt) == before
+
+
+def test_a_repeated_request_gets_a_neutral_page_and_the_owner_a_letter(rt, client, school):
+    assert client.post("/consultations", data=FORM, follow_redirects=False).status_code == 303
+    again = client.post("/consultations", data={**FORM, "requester_name": "Чужой Иван Иванович",
+                                                 "question": "чей это запрос?"})
+    assert again.status_code == 200
+    assert title(again) == "Запрос уже получен — МКУ ИМЦ Выселковский район"
+    assert "Запрос с этого адреса по этой теме уже получен" in again.text
+    for secret in ("№ 1", "№1", FORM["topic"], "получен запрос", "Смирнова"):
+        assert secret not in again.text
+    assert count(rt, Consultation) == 1
+    [letter] = emails(rt, template="consultation_duplicate")
+    assert letter.to_addr == "smirnova@sosh1.example.org" and "№1" in letter.subject
+
+
+def title(page) -> str:
+    return re.search(r"<title>(.*?)</title>", page.text, re.S).group(1).strip()
+
+
+def test_a_refused_page_names_each_error_once_and_ties_it_to_its_field(client):
+    page = client.get("/consultations")
+    assert title(page) == "Запрос на консультацию — МКУ ИМЦ Выселковский район"
+    assert 'role="alert"' not in page.text and 'aria-invalid="true"' not in page.text
+    # a 300-character address: «not an address» and «too long» at once
+    page = client.post("/consultations", data={**FORM, "email": "x" * 300, "topic": ""})
+    assert page.status_code == 400
+    assert title(page) == "Ошибка: Запрос на консультацию — МКУ ИМЦ Выселковский район"
+    assert page.text.count('id="email-error"') == 1
+    error = re.search(r'<p class="field-error" id="email-error">(.*?)</p>', page.text).group(1)
+    assert "не похож на адрес электронной почты; поле «E-mail» длиннее 254 символов" in error
+    email = re.search(r'<input type="email"[^>]*>', page.text).group(0)
+    assert 'aria-describedby="email-hint email-error" aria-invalid="true"' in email
+    assert "aria-errormessage" not in page.text
+    topic = re.search(r'<input type="text" id="f-topic"[^>]*>', page.text).group(0)
+    assert 'aria-describedby="topic-error" aria-invalid="true"' in topic
+    summary = re.search(r'<section class="card notice bad"[^>]*>', page.text).group(0)
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    organisation = re.search(r'<input type="text" id="f-organisation"[^>]*>', page.text).group(0)
+    assert 'aria-describedby="organisation-hint"' in organisation
+    assert "aria-invalid" not in organisation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -211,6 +212,30 @@ def test_open_page_requires_the_consent(rt, client, first):
                       json={**form(), "consent": False})
     assert api.status_code == 400 and "без согласия" in api.json()["error"]
     assert registrations(rt) == []
+
+
+def page_title(page) -> str:
+    return re.search(r"<title>(.*?)</title>", page.text, re.S).group(1).strip()
+
+
+def error_summary(page) -> str:
+    return re.search(r'<section class="card notice bad"[^>]*>', page.text).group(0)
+
+
+def test_a_refused_form_says_so_in_the_title_and_its_summary_takes_focus(client, first):
+    shown = client.get(f"/webinars/{first}")
+    assert page_title(shown) == "Регистрация на вебинар «Первый» — МКУ ИМЦ Выселковский район"
+    refused = client.post(f"/webinars/{first}", data=form(consent=None))
+    assert refused.status_code == 400
+    assert page_title(refused) == ("Ошибка: Регистрация на вебинар «Первый» — "
+                                   "МКУ ИМЦ Выселковский район")
+    assert 'role="alert"' in error_summary(refused) and 'tabindex="-1"' in error_summary(refused)
+
+    assert page_title(client.get("/webinar-requests")).startswith("Запрос на вебинар — ")
+    request = client.post("/webinar-requests", data={"organisation": "Школа", "consent": "да"})
+    assert request.status_code == 400
+    assert page_title(request).startswith("Ошибка: Запрос на вебинар — ")
+    assert 'role="alert"' in error_summary(request) and 'tabindex="-1"' in error_summary(request)
 
 
 def test_open_page_creates_the_person_and_sends_the_confirmation_with_ics(rt, client, first,

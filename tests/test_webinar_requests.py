@@ -170,6 +170,13 @@ def test_an_unknown_organisation_is_kept_as_typed(rt, school):
     assert "в реестре не найдена" in emails(rt, template="webinar_request_new")[0].text_body
 
 
+def test_the_receipt_subject_keeps_a_quoted_topic_whole(rt, school):
+    topic = "Подготовка к конкурсу «Учитель года» и «Педагог-наставник»"
+    submit(rt, topic=topic)
+    [receipt] = emails(rt, template="webinar_request_received")
+    assert receipt.subject == f"Запрос на вебинар №1 получен: «{topic}»"
+
+
 def test_every_problem_is_listed_and_nothing_is_stored(rt, client, school):
     people = count(rt, Person)
     bad = {"organisation": " ", "requester_name": "", "email": "not-an-email", "topic": "",

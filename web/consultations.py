@@ -1,10 +1,13 @@
 """Consultations on request: the public form (GET/POST /consultations) and the JSON API
 (POST /api/consultations). No personal link is needed: anyone may ask for a consultation.
 
-A refused form comes back (400) with the entered values, every problem listed and each field
-at fault marked. The API answers 201 {"id": N, "state": "submitted"}; a body that is not a JSON
-object of texts 400, fields at fault 422, a repeated open request 409 — each as
-{"error": "...", "problems": [...], "fields": [...]}. Nothing is stored on a refusal.
+A refused form comes back (400) with the entered values, every problem listed (each linked to
+its field) and each field at fault marked: one error per field, named by the field's
+aria-describedby. A repeated open request gets a neutral «already received» page (200) that
+tells nothing of the request it repeats. The API answers 201 {"id": N, "state": "submitted"};
+a body that is not a JSON object of texts 400, fields at fault 422, a repeated open request
+409 (the same neutral text) — each as {"error": "...", "problems": [...], "fields": [...]}.
+Nothing is stored on a refusal.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from starlette.concurrency import run_in_threadpool
 
 from models.consultation import CONSULTATION_FORM_LABELS
 from services.consultations import (
-    CONSENT_TEXT,
     FIELDS,
     LABELS,
     ConsultationRefused,
     DuplicateConsultation,
+    consent_view,
     consented,
     submit_consultation,
 )
@@ -40,8 +43,8 @@ def _submit(rt: Runtime, values: dict[str, str], consent: Any, source: str) -> i
 
 
 @router.get("/consultations", name="consultation_form")
-def consultation_form(request: Request) -> Response:
-    return _page(request, values={}, consent=False)
+def consultation_form(request: Request, rt: Rt) -> Response:
+    return _page(request, consent_view(rt), values={}, consent=False)
 
 
 @router.post("/consultations", name="consultation_submit")
@@ -51,8 +54,12 @@ async def consultation_submit(request: Request, rt: Rt) -> Response:
         consent = text(data.get("consent"))
     try:
         consultation_id = await run_in_threadpool(_submit, rt, values, consent, "page")
+    except DuplicateConsultation as err:
+        return templates.TemplateResponse(request, PAGE, {"duplicate": err.problems[0]})
     except ConsultationRefused as err:
-        return _page(request, values=values, consent=bool(consent), refused=err, status=400)
+        wording = await run_in_threadpool(consent_view, rt)
+        return _page(request, wording, values=values, consent=bool(consent), refused=err,
+                     status=400)
     return RedirectResponse(f"/consultations/received?n={consultation_id}", status_code=303)
 
 
@@ -90,21 +97,27 @@ def _json_error(err: ConsultationRefused, status: int) -> JSONResponse:
                         status_code=status)
 
 
-def _by_field(refused: ConsultationRefused) -> dict[str, list[str]]:
-    """{field: its problems}, shown beside each field as well as in the list above."""
+def _by_field(refused: ConsultationRefused) -> dict[str, str]:
+    """{field: its problems joined}, shown beside each field as well as in the list above."""
     found: dict[str, list[str]] = {}
     for field, problem in zip(refused.fields, refused.problems, strict=False):
         found.setdefault(field, []).append(problem)
-    return found
+    return {field: "; ".join(problems) for field, problems in found.items()}
 
 
-def _page(request: Request, *, values: dict, consent: bool,
+def _summary(refused: ConsultationRefused) -> list[tuple[str, str]]:
+    """(field or "", problem) for the list above the form; a field's problem links to it."""
+    fields = [*refused.fields, *[""] * (len(refused.problems) - len(refused.fields))]
+    return list(zip(fields, refused.problems, strict=False))
+
+
+def _page(request: Request, consent_text: str, *, values: dict, consent: bool,
           refused: ConsultationRefused | None = None, status: int = 200) -> Response:
     return templates.TemplateResponse(
         request, PAGE,
         {"values": values, "consent": consent, "received": None,
          "head": refused.message.split(":")[0] if refused else "",
-         "problems": refused.problems if refused else [],
+         "problems": _summary(refused) if refused else [],
          "errors": _by_field(refused) if refused else {},
-         "forms": CONSULTATION_FORM_LABELS, "consent_text": CONSENT_TEXT},
+         "forms": CONSULTATION_FORM_LABELS, "consent_text": consent_text},
         status_code=status)
