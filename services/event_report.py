@@ -29,11 +29,14 @@ from services import (
 )
 from services.errors import DomainError, NotFound
 from services.event_report_data import (
+    APPLICATIONS,
     CONTEST,
     KIND_LABELS,
     MEETING,
+    PEOPLE,
     UNITS,
     WEBINAR,
+    EventRow,
     contest_course,
     cycle_course,
     period_events,
@@ -46,6 +49,7 @@ SUBJECTS = "contest:N, webinar_cycle:N или plan_meeting:N"
 BUILDERS = {"webinar_cycle": event_report_cycle.build, "contest": event_report_contest.build,
             "plan_meeting": event_report_meeting.build}
 CHART_EVENTS = 20  # a period's chart shows the events with the most participants
+UNIT_HEADER = ["Участников, чел.", "Заявок"]  # people and applications: separate columns
 FIGURE_LABELS = {
     # a period
     "events": "Мероприятий проведено",
@@ -126,26 +130,27 @@ def _period(tx: Tx, start: date, end: date) -> ReportContent:
     events = period_events(tx, start, end)
     named = report_period.name(start, end) or f"период {report_period.text(start, end)}"
     kinds = {k: [e for e in events if e.kind == k] for k in (WEBINAR, CONTEST, MEETING)}
+    people = [e for e in events if e.people is not None]
+    applications = sum(e.participants for e in kinds[CONTEST])
     sections = [Section("Мероприятия периода", paragraphs=[] if events else [
         "В периоде методические, конкурсные и организационные мероприятия не проводились."])]
     if events:
+        sections[0].paragraphs.append(_counted_as(people, kinds[CONTEST], applications))
         sections[0].tables.append(Table(
-            title="Мероприятия периода",
-            header=["№", "Мероприятие", "Дата", "Вид", "Участников", "Учитываются"],
-            rows=[[n, e.title, e.days, KIND_LABELS[e.kind], e.participants, UNITS[e.kind]]
-                  for n, e in enumerate(events, start=1)], sheet="Мероприятия"))
-        shown = events if len(events) <= CHART_EVENTS else sorted(
-            events, key=lambda e: -e.participants)[:CHART_EVENTS]
-        sections[0].charts.append(Chart(
-            title="Участники мероприятий" + ("" if shown is events else
-                                             f" ({CHART_EVENTS} с наибольшим числом)"),
-            kind="barh", labels=[_short(e.label or e.title) for e in shown],
-            series={"Участников": [e.participants for e in shown]}))
+            title="Мероприятия периода", header=["№", "Мероприятие", "Дата", "Вид", *UNIT_HEADER],
+            rows=[[n, e.title, e.days, KIND_LABELS[e.kind], _cell(e.people),
+                   _cell(e.applications)] for n, e in enumerate(events, start=1)],
+            sheet="Мероприятия"))
+        if people:
+            sections[0].charts.append(_people_chart(people))
         sections.append(Section("Мероприятия по видам", tables=[Table(
-            title="Мероприятия по видам", header=["Вид", "Мероприятий", "Участников"],
-            rows=[[KIND_LABELS[k], len(v), sum(e.participants for e in v)]
+            title="Мероприятия по видам", header=["Вид", "Мероприятий", *UNIT_HEADER],
+            rows=[[KIND_LABELS[k], len(v),
+                   sum(e.participants for e in v) if UNITS[k] == PEOPLE else "—",
+                   sum(e.participants for e in v) if UNITS[k] == APPLICATIONS else "—"]
                   for k, v in kinds.items()],
-            total=["Итого", len(events), ""], sheet="По видам")]))
+            total=["Итого", len(events), sum(e.participants for e in people), applications],
+            sheet="По видам")]))
     lines = [f"За {named} проведено "
              f"{counted(len(events), 'мероприятие', 'мероприятия', 'мероприятий', 'n')}: "
              f"методических (вебинаров) — {words(len(kinds[WEBINAR]))}, конкурсных — "
@@ -174,12 +179,40 @@ def _period(tx: Tx, start: date, end: date) -> ReportContent:
         sources=["вебинары и отметки участия в них", "конкурсы и поданные заявки",
                  "протоколы заседаний творческой группы"],
         sections=sections, conclusions=lines)
-    figures = {"events": len(events),
+    figures = {"events": len(events), "applications": applications,
                "by_kind": {k: len(v) for k, v in kinds.items()},
-               "participants": {k: sum(e.participants for e in v) for k, v in kinds.items()},
+               "participants": {k: sum(e.participants for e in v) for k, v in kinds.items()
+                                if UNITS[k] == PEOPLE},
                "list": [[e.kind, e.object_id, e.first_day.isoformat(), e.participants]
                         for e in events]}
     return ReportContent(figures=figures, note=note)
+
+
+def _cell(value: int | None):
+    return "—" if value is None else value
+
+
+def _counted_as(people: list[EventRow], contests: list[EventRow], applications: int) -> str:
+    """What the columns «Участников, чел.» and «Заявок» count; why contests are not drawn."""
+    parts = []
+    if people:
+        parts.append("Участниками (чел.) считаются: на вебинарах — отмеченные "
+                     "присутствовавшими, на заседаниях творческой группы — присутствовавшие "
+                     "члены группы.")
+    if contests:
+        parts.append("По конкурсам учитываются поданные заявки организаций, с участниками они "
+                     "не складываются" + (" и на рисунке не показаны" if people else "")
+                     + f": заявок подано {words(applications, 'f')}.")
+    return " ".join(parts)
+
+
+def _people_chart(people: list[EventRow]) -> Chart:
+    shown = people if len(people) <= CHART_EVENTS else sorted(
+        people, key=lambda e: -e.participants)[:CHART_EVENTS]
+    return Chart(title="Участники мероприятий, чел." + (
+        "" if shown is people else f" ({CHART_EVENTS} с наибольшим числом)"),
+        kind="barh", labels=[_short(e.label or e.title) for e in shown],
+        series={"Участников, чел.": [e.participants for e in shown]})
 
 
 def _short(title: str, limit: int = 50) -> str:

@@ -50,8 +50,10 @@ ACCEPTED = (A.ACCEPTED, A.UNDER_REVIEW, A.REVIEWED, A.WINNER, A.LAUREATE, A.PART
 SCREENING = (A.SUBMITTED, A.RETURNED)
 WEBINAR, CONTEST, MEETING = "webinar", "contest", "meeting"
 KIND_LABELS = {WEBINAR: "методическое", CONTEST: "конкурсное", MEETING: "организационное"}
-UNITS = {WEBINAR: "участники вебинара, чел.", CONTEST: "заявки организаций",
-         MEETING: "присутствовавшие члены группы, чел."}
+# What an event's `participants` counts: people for webinars and meetings, applications for a
+# contest — never added together.
+PEOPLE, APPLICATIONS = "people", "applications"
+UNITS = {WEBINAR: PEOPLE, CONTEST: APPLICATIONS, MEETING: PEOPLE}
 
 
 @dataclass
@@ -97,9 +99,18 @@ class EventRow:
     title: str
     first_day: date
     last_day: date
-    participants: int
+    participants: int  # people present; for a contest, the applications (UNITS)
     label: str = ""  # short, for a chart
 
+    @property
+    def people(self) -> int | None:
+        """People present (webinars, meetings); None for a contest."""
+        return self.participants if UNITS[self.kind] == PEOPLE else None
+
+    @property
+    def applications(self) -> int | None:
+        """Applications submitted (a contest); None for the other events."""
+        return self.participants if UNITS[self.kind] == APPLICATIONS else None
 
     @property
     def days(self) -> str:

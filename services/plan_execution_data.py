@@ -4,10 +4,12 @@ Each dated occurrence of the plan's items due in the period gets its outcome as 
 Europe/Moscow day of the transaction): «в срок» (done), «с опозданием» (done_late), «не
 выполнено» (overdue, or still planned after its due date: the sweep may not have marked it
 yet), «отменено» or «срок не наступил» (planned, due today or later). The day the work was
-done is the `day` the closing transition recorded (services.plan_closing), else the day it
-was closed. Items «по мере запроса» / «по плану проведения мероприятий» have no due dates:
-the records of their process in the period are counted instead (consultations held, webinars
-held on an organisation's request, справки generated) — a few COUNT queries, whatever the size.
+done is `done_days`: the `day` the closing transition recorded (services.plan_closing), else
+the day it was closed — every справка that shows the day of a closed occurrence asks it. Items
+«по мере запроса» / «по плану проведения мероприятий» have no due dates: the records of their
+process in the period are counted instead (consultations held, webinars held on an
+organisation's request, and справки covering a period inside the report's one — whenever they
+were made; the versions of one справка count once) — a few COUNT queries, whatever the size.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ ON_TIME, LATE, OVERDUE, CANCELLED, OPEN = "on_time", "late", "overdue", "cancell
 OUTCOMES = (ON_TIME, LATE, OVERDUE, CANCELLED, OPEN)
 HELD_SESSIONS = (SessionState.HELD, SessionState.MATERIALS_SENT,
                  SessionState.CERTIFICATES_ISSUED, SessionState.CLOSED)
-CLOSING = ("close_on_time", "close_late", "cancel")
+CLOSING = ("close_on_time", "close_late")
+CLOSED = (O.DONE, O.DONE_LATE)
 DATED = (ScheduleKind.DATES, ScheduleKind.PERIOD, ScheduleKind.WHOLE_YEAR)
 # The kind of report (models.report.Report.kind) that carries out an item's process.
 REPORT_KINDS = {"monitoring": "monitoring", "effectiveness": "effectiveness",
@@ -97,11 +100,13 @@ def plan_records(tx: Tx, plan: Plan, start: date, end: date) -> PlanRecords:
                         PlanOccurrence.due <= end))
     occurrences = list(s.exec(in_period.order_by(PlanOccurrence.item_id,
                                                   PlanOccurrence.position)))
-    closings = _closings(tx, in_period.with_only_columns(PlanOccurrence.id))
+    ids = in_period.with_only_columns(PlanOccurrence.id)
+    days, reasons = done_days(tx, ids), _cancel_reasons(tx, ids)
     files = dict(s.exec(select(Document.id, Document.filename).where(Document.id.in_(
         in_period.with_only_columns(PlanOccurrence.result_document_id)))).all())
     for occ in occurrences:
-        items[occ.item_id].dues.append(_due(occ, today, closings.get(occ.id, {}), files))
+        items[occ.item_id].dues.append(_due(occ, today, days.get(occ.id),
+                                            reasons.get(occ.id, ""), files))
     counts = _requested_counts(tx, start, end)
     for item in items.values():
         if item.on_request or not dated(item):
@@ -117,32 +122,48 @@ def dated(item: ItemRecord) -> bool:
     return item.schedule_kind in DATED
 
 
-def _due(occ: PlanOccurrence, today: date, closing: dict, files: dict[int, str]) -> Due:
+def _due(occ: PlanOccurrence, today: date, day: date | None, reason: str,
+         files: dict[int, str]) -> Due:
     outcome = {O.DONE: ON_TIME, O.DONE_LATE: LATE, O.OVERDUE: OVERDUE,
                O.CANCELLED: CANCELLED}.get(occ.state)
     if outcome is None:
         outcome = OVERDUE if occ.due < today else OPEN
-    day = None
-    if outcome in (ON_TIME, LATE):
-        day = _parse_day(closing.get("day")) or (moscow_date(occ.closed_at)
-                                                 if occ.closed_at else None)
     result = "; ".join(x for x in (occ.result_text, files.get(occ.result_document_id, ""),
                                    occ.result_url) if x)
-    reason = (occ.cancel_reason or closing.get("reason", "")) if outcome == CANCELLED else ""
-    return Due(due=occ.due, outcome=outcome, day=day, result=result, reason=reason.strip())
+    reason = (occ.cancel_reason or reason) if outcome == CANCELLED else ""
+    return Due(due=occ.due, outcome=outcome, day=day if outcome in (ON_TIME, LATE) else None,
+               result=result, reason=reason.strip())
 
 
-def _closings(tx: Tx, occurrence_ids) -> dict[int, dict]:
-    """occurrence id → {"day": «dd.mm.yyyy», "reason": …} of its closing or cancelling."""
-    found: dict[int, dict] = {}
-    for object_id, reason, details in tx.session.exec(
-            select(AuditEntry.object_id, AuditEntry.reason, AuditEntry.details)
+def done_days(tx: Tx, occurrence_ids) -> dict[int, date]:
+    """occurrence id → the day its work was done, for the closed ones among `occurrence_ids`
+    (a list of ids or a SELECT of them): the `day` its closing recorded
+    (services.plan_closing.close_with_result), else the Moscow day it was closed."""
+    s = tx.session
+    days = {occ_id: moscow_date(closed_at) for occ_id, closed_at in s.exec(
+        select(PlanOccurrence.id, PlanOccurrence.closed_at).where(
+            PlanOccurrence.id.in_(occurrence_ids), PlanOccurrence.state.in_(CLOSED),
+            PlanOccurrence.closed_at.is_not(None)))}
+    for object_id, details in s.exec(
+            select(AuditEntry.object_id, AuditEntry.details)
             .where(AuditEntry.object_kind == "plan_occurrence",
                    AuditEntry.outcome == Outcome.DONE, AuditEntry.action.in_(CLOSING),
                    AuditEntry.object_id.in_(occurrence_ids))
             .order_by(AuditEntry.id)):
-        found[object_id] = {"day": (details or {}).get("day"), "reason": reason or ""}
-    return found
+        day = _parse_day((details or {}).get("day"))
+        if day is not None and object_id in days:
+            days[object_id] = day
+    return days
+
+
+def _cancel_reasons(tx: Tx, occurrence_ids) -> dict[int, str]:
+    """occurrence id → the reason given when it was cancelled (the audit's)."""
+    return {object_id: reason or "" for object_id, reason in tx.session.exec(
+        select(AuditEntry.object_id, AuditEntry.reason)
+        .where(AuditEntry.object_kind == "plan_occurrence",
+               AuditEntry.outcome == Outcome.DONE, AuditEntry.action == "cancel",
+               AuditEntry.object_id.in_(occurrence_ids))
+        .order_by(AuditEntry.id))}
 
 
 def _parse_day(text: str | None) -> date | None:
@@ -163,8 +184,10 @@ def _requested_counts(tx: Tx, start: date, end: date):
         WebinarSession.segment == Segment.ON_REQUEST,
         WebinarSession.state.in_(HELD_SESSIONS), WebinarSession.starts_at >= since,
         WebinarSession.starts_at < until)).one()
+    # A справка counts for the period it covers, not the day it was made (the year's one is
+    # made in January); its versions are one справка.
     versions = (select(Report.kind, Report.period_start, Report.period_end, Report.subject)
-                .where(Report.created_at >= since, Report.created_at < until).distinct()
+                .where(Report.period_start >= start, Report.period_end <= end).distinct()
                 .subquery())
     reports = dict(s.exec(select(versions.c.kind, func.count())
                           .select_from(versions).group_by(versions.c.kind)).all())
@@ -182,4 +205,4 @@ def _requested_counts(tx: Tx, start: date, end: date):
 
 
 __all__ = ["CANCELLED", "LATE", "ON_TIME", "OPEN", "OUTCOMES", "OVERDUE", "Due", "ItemRecord",
-           "PlanRecords", "dated", "plan_records"]
+           "PlanRecords", "dated", "done_days", "plan_records"]

@@ -46,9 +46,13 @@ KINDS = {
 }
 REPORT_KINDS = {"monitoring": "monitoring", "effectiveness": "effectiveness",
                 "event_analysis": "events"}  # item process → models.report.Report.kind
-REPORT_TITLES = {"monitoring": "мониторинг активности участников",
-                 "effectiveness": "эффективность сетевого взаимодействия",
-                 "events": "анализ мероприятий", "plan": "выполнение плана работы"}
+
+
+def _title(kind: str) -> str:
+    """The report's own title («Эффективность сетевого взаимодействия»)."""
+    from services.reports import report_kinds
+
+    return report_kinds[kind].title if kind in report_kinds else kind
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ def target(tx: Tx, kind: str, object_id: int) -> Target | None:
         return Target(kind, m.id, f"заседание творческой группы №{m.id} ({day:%d.%m.%Y})",
                       (day,))
     if kind == "report" and (r := s.get(Report, object_id)) is not None:
-        what = REPORT_TITLES.get(r.kind, r.kind)
+        what = _title(r.kind)
         return Target(kind, r.id, f"справка №{r.id} «{what}» за {r.period_start:%d.%m.%Y}–"
                                   f"{r.period_end:%d.%m.%Y} (версия {r.version})",
                       (r.period_end,))
@@ -203,7 +207,7 @@ def _target(tx: Tx, item: PlanItem, kind: str, object_id: int, action: str,
     wanted = REPORT_KINDS.get(item.process)
     if kind == "report" and tx.session.get(Report, object_id).kind != wanted:
         raise _refusal(item, action, actor, kind, object_id,
-                       f"Пункт {item.code} закрывается справкой «{REPORT_TITLES[wanted]}», а "
+                       f"Пункт {item.code} закрывается справкой «{_title(wanted)}», а "
                        f"{tgt.label} — другая")
     return tgt
 

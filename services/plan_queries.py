@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import func
@@ -13,6 +13,7 @@ from adapters.clock import moscow_date
 from models import Document, Person
 from models.plan import OccurrenceState, Plan, PlanItem, PlanOccurrence
 from services.plan import plan_by_ref
+from services.plan_execution_data import done_days
 from services.plan_schedule import KIND_LABELS, ScheduleKind
 from services.runtime import Runtime
 
@@ -57,6 +58,7 @@ def plan_view(rt: Runtime, ref: int) -> dict:
         files = dict(s.exec(select(Document.id, Document.filename).where(Document.id.in_(
             {o.result_document_id for x in occurrences.values() for o in x
              if o.result_document_id}))).all())
+        days = done_days(tx, [o.id for x in occurrences.values() for o in x if o.closed_at])
         sections: list[dict] = []
         for item in items:
             if not sections or sections[-1]["code"] != item.section_code:
@@ -73,7 +75,7 @@ def plan_view(rt: Runtime, ref: int) -> dict:
                 "responsible_login": person.login or "" if person else "",
                 "occurrences": [{"id": o.id, "start": f"{o.start:%d.%m.%Y}",
                                  "due": f"{o.due:%d.%m.%Y}", "state": o.state.label,
-                                 **occurrence_outcome(o, files)}
+                                 **occurrence_outcome(o, files, days.get(o.id))}
                                 for o in occurrences[item.id]]})
         return {"id": plan.id, "year": plan.year, "title": plan.title,
                 "source": plan.source_name,
@@ -81,13 +83,16 @@ def plan_view(rt: Runtime, ref: int) -> dict:
                 "sections": sections}
 
 
-def occurrence_outcome(o: PlanOccurrence, files: dict[int, str]) -> dict:
-    """When an occurrence was closed and with what: text, link, file (or why cancelled)."""
+def occurrence_outcome(o: PlanOccurrence, files: dict[int, str],
+                       day: date | None = None) -> dict:
+    """When an occurrence was done (`day`, as plan_execution_data.done_days gives it, else the
+    day it was closed) and with what: text, link, file (or why cancelled)."""
     parts = [o.result_text, o.result_url]
     if o.result_document_id:
         name = files.get(o.result_document_id, "")
         parts.append(f"документ №{o.result_document_id}" + (f" «{name}»" if name else ""))
-    return {"closed": f"{moscow_date(o.closed_at):%d.%m.%Y}" if o.closed_at else "",
+    day = day or (moscow_date(o.closed_at) if o.closed_at else None)
+    return {"closed": f"{day:%d.%m.%Y}" if day else "",
             "result": "; ".join(p for p in parts if p),
             "cancel_reason": o.cancel_reason}
 

@@ -8,7 +8,8 @@ and an unlink by staff is never undone), then looks at every «запланир�
 occurrence whose item has a rule:
 
     agreements      once the window has ended: the agreements registered in it (the last
-                    registration day); none in it — the first registered after it, late
+                    registration day); none in it — those registered on the first day with a
+                    registration after it, late
     contest         every linked contest awarded or closed: the award day, the results order
     webinar         every linked cycle closed or all its sessions held: the last session's day,
                     «Проведено N вебинаров, участников M», the cycle's report .xlsx if stored
@@ -56,13 +57,13 @@ from services.plan_closing import close_with_result
 from services.plan_links import (
     OPEN,
     REPORT_KINDS,
-    REPORT_TITLES,
     Linked,
     add_link,
     matching,
     target,
     unlinked_by_staff,
 )
+from services.reports import report_kinds
 from services.runtime import Runtime, Tx
 from services.webinar_report_data import HELD, PRESENT
 
@@ -160,7 +161,8 @@ def _agreements(tx: Tx, occ: PlanOccurrence, item: PlanItem) -> Found | None:
     rows = list(tx.session.exec(select(Agreement).where(
         Agreement.registered_on >= occ.start, Agreement.registered_on <= date(occ.due.year, 12, 31),
         col(Agreement.number).is_not(None)).order_by(Agreement.registered_on, Agreement.id)))
-    chosen = [a for a in rows if a.registered_on <= occ.due] or rows[:1]
+    chosen = [a for a in rows if a.registered_on <= occ.due] or [
+        a for a in rows if a.registered_on == rows[0].registered_on]
     if not chosen:
         return None
     last, n = chosen[-1], len(chosen)
@@ -242,7 +244,8 @@ def _report(tx: Tx, occ: PlanOccurrence, item: PlanItem) -> Found | None:
                   if moscow_date(r.created_at) >= r.period_end), None)
     if first is None:  # none yet, or only previews made before their period ended
         return None
-    text = (f"Справка «{REPORT_TITLES.get(first.kind, first.kind)}» за период "
+    spec = report_kinds.get(first.kind)
+    text = (f"Справка «{spec.title if spec else first.kind}» за период "
             f"{first.period_start:%d.%m.%Y}–{first.period_end:%d.%m.%Y}")
     return Found(moscow_date(first.created_at), text,
                  first.docx_document_id or first.xlsx_document_id,

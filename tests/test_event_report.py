@@ -279,22 +279,28 @@ def test_a_period_lists_every_event_that_took_place(rt, cycle):  # noqa: F811
     assert note.title == ("Аналитическая справка по итогам методических, конкурсных и "
                           "организационных мероприятий за 2024 год")
     events, kinds = note.sections[0].tables[0], note.sections[1].tables[0]
+    # People and a contest's applications are different units: separate columns, never added.
+    assert events.header == ["№", "Мероприятие", "Дата", "Вид", "Участников, чел.", "Заявок"]
     assert events.rows == [
         [1, "Муниципальный образовательный конкурс «Инновационный поиск 2024»",
-         "01.03.2024 – 15.04.2024", "конкурсное", 2, "заявки организаций"],
-        [2, "Заседание творческой группы № 3", "20.09.2024", "организационное", 2,
-         "присутствовавшие члены группы, чел."],
-        [3, "Вебинар «Первый» (цикл «Осенний цикл»)", "15.10.2024", "методическое", 2,
-         "участники вебинара, чел."],
-        [4, "Вебинар «Второй» (цикл «Осенний цикл»)", "29.10.2024", "методическое", 1,
-         "участники вебинара, чел."]]
-    chart = note.sections[0].charts[0]
-    assert chart.labels == ["Конкурс «Инновационный поиск 2024»",
-                            "Заседание творческой группы № 3, 20.09", "Вебинар «Первый», 15.10",
-                            "Вебинар «Второй», 29.10"]
-    assert chart.series == {"Участников": [2, 2, 2, 1]}
-    assert kinds.rows == [["методическое", 2, 3], ["конкурсное", 1, 2],
-                          ["организационное", 1, 2]]
+         "01.03.2024 – 15.04.2024", "конкурсное", "—", 2],
+        [2, "Заседание творческой группы № 3", "20.09.2024", "организационное", 2, "—"],
+        [3, "Вебинар «Первый» (цикл «Осенний цикл»)", "15.10.2024", "методическое", 2, "—"],
+        [4, "Вебинар «Второй» (цикл «Осенний цикл»)", "29.10.2024", "методическое", 1, "—"]]
+    (chart,) = note.sections[0].charts  # people only: the contest is not drawn
+    assert chart.title == "Участники мероприятий, чел."
+    assert chart.labels == ["Заседание творческой группы № 3, 20.09",
+                            "Вебинар «Первый», 15.10", "Вебинар «Второй», 29.10"]
+    assert chart.series == {"Участников, чел.": [2, 2, 1]}
+    assert note.sections[0].paragraphs == [
+        "Участниками (чел.) считаются: на вебинарах — отмеченные присутствовавшими, на "
+        "заседаниях творческой группы — присутствовавшие члены группы. По конкурсам "
+        "учитываются поданные заявки организаций, с участниками они не складываются и на "
+        "рисунке не показаны: заявок подано 2 (две)."]
+    assert kinds.header == ["Вид", "Мероприятий", "Участников, чел.", "Заявок"]
+    assert kinds.rows == [["методическое", 2, 3, "—"], ["конкурсное", 1, "—", 2],
+                          ["организационное", 1, 2, "—"]]
+    assert kinds.total == ["Итого", 4, 5, 2]
     assert note.conclusions == [
         "За 2024 год проведено 4 (четыре) мероприятия: методических (вебинаров) — 2 (два), "
         "конкурсных — 1 (один), организационных (заседаний творческой группы) — 1 (один).",
@@ -303,10 +309,13 @@ def test_a_period_lists_every_event_that_took_place(rt, cycle):  # noqa: F811
         "Заявок на конкурсы — 2 (две).",
         "Среднее число членов творческой группы, присутствовавших на заседаниях, — 2."]
     assert content.figures["by_kind"] == {"webinar": 2, "contest": 1, "meeting": 1}
-    assert content.figures["participants"] == {"webinar": 3, "contest": 2, "meeting": 2}
+    assert content.figures["participants"] == {"webinar": 3, "meeting": 2}
+    assert content.figures["applications"] == 2
     first_half = build(rt, start=date(2024, 1, 1), end=date(2024, 6, 30))
     assert first_half.note.title.endswith("за первое полугодие 2024 года")
     assert first_half.figures["by_kind"] == {"webinar": 0, "contest": 1, "meeting": 0}
+    assert first_half.note.sections[0].charts == []  # a contest only: no people to draw
+    assert first_half.note.sections[1].tables[0].total == ["Итого", 1, 0, 2]
     autumn = build(rt, start=date(2024, 10, 20), end=date(2025, 1, 31))
     assert [row[1] for row in autumn.note.sections[0].tables[0].rows] == [
         "Вебинар «Второй» (цикл «Осенний цикл»)", "Заседание творческой группы № 4"]
@@ -367,7 +376,8 @@ def test_the_generated_analyses_read_back_docx_and_xlsx(rt, contest):
     document = docx.Document(io.BytesIO(data))
     assert [c.text for c in document.tables[0].rows[1].cells] == [
         "1", "Муниципальный образовательный конкурс «Инновационный поиск 2024»",
-        "01.03.2024 – 25.03.2024", "конкурсное", "6", "заявки организаций"]
+        "01.03.2024 – 25.03.2024", "конкурсное", "—", "6"]
+    assert [c.text for c in document.tables[1].rows[-1].cells] == ["Итого", "1", "0", "6"]
     assert "1. За 2024 год проведено 1 (одно) мероприятие" in docx_text(data)
     assert workbook.sheetnames == ["Сводка", "Мероприятия", "По видам"]
     assert reports.generate(rt, "events", *YEAR, actor=staff).id == period.id

@@ -14,8 +14,10 @@ The year, by due date (18 due dates; the clock ends on 31.12.2024, 10:00 in Mosc
 
   on time 6, late 2, not done 2, cancelled 1, open 7; 6 of the 10 done or not done: 60 %.
   On request / by the other plan (2024 in Moscow time): consultations held 2 (a third one held
-  at 00:30 on 1 January 2025 in Moscow is outside), webinars on request held 1, справки
-  «events» 2 (two versions of one count once), «monitoring» 0.
+  at 00:30 on 1 January 2025 in Moscow is outside), webinars on request held 1. Справки count
+  by the period they cover, whenever made: «events» 3 (two versions of one count once; the
+  second half-year's, made on 9 January 2025, counts; one running into 2025 does not),
+  «monitoring» 1 (the year's, made on 9 January 2025; the one of 2023 made in 2024 does not).
 """
 
 from __future__ import annotations
@@ -44,11 +46,15 @@ from models import (
     WebinarCycle,
     WebinarSession,
 )
+from models.fsm import transition_scope
+from models.plan import OccurrenceState
 from models.plan_machine import occurrence_machine
 from services import documents, plan_execution_report, reports
 from services.actors import Actor
 from services.errors import DomainError, NotFound
 from services.plan_closing import close_with_result
+from services.plan_execution_data import done_days
+from services.plan_queries import plan_view
 from services.transitions import transition
 from tests.factories import staff_actor
 from tests.test_plan_load import load
@@ -108,13 +114,19 @@ def _records_of_other_processes(rt) -> None:
                 segment=segment, starts_at=start, duration_minutes=60,
                 meeting_url="https://meet.example.org/1", capacity=50, state=state,
                 created_at=tx.now, updated_at=tx.now))
-        for kind, start, subject, version, created in (
-                ("events", date(2024, 1, 1), "", 1, moment(2024, 7, 1, 8)),
-                ("events", date(2024, 1, 1), "", 2, moment(2024, 7, 2, 8)),
-                ("events", date(2024, 1, 1), "contest:1", 1, moment(2024, 7, 3, 8)),
-                ("events", date(2024, 7, 1), "", 1, moment(2025, 1, 9, 8))):
+        for kind, start, end, subject, version, created in (
+                ("events", date(2024, 1, 1), date(2024, 6, 30), "", 1, moment(2024, 7, 1, 8)),
+                ("events", date(2024, 1, 1), date(2024, 6, 30), "", 2, moment(2024, 7, 2, 8)),
+                ("events", date(2024, 1, 1), date(2024, 6, 30), "contest:1", 1,
+                 moment(2024, 7, 3, 8)),
+                ("events", date(2024, 7, 1), date(2024, 12, 31), "", 1, moment(2025, 1, 9, 8)),
+                ("events", date(2024, 12, 1), date(2025, 1, 31), "", 1, moment(2025, 2, 1, 8)),
+                ("monitoring", date(2024, 1, 1), date(2024, 12, 31), "", 1,
+                 moment(2025, 1, 9, 8)),
+                ("monitoring", date(2023, 1, 1), date(2023, 12, 31), "", 1,
+                 moment(2024, 1, 15, 8))):
             ex(sa.insert(Report).values(
-                kind=kind, period_start=start, period_end=date(2024, 6, 30), subject=subject,
+                kind=kind, period_start=start, period_end=end, subject=subject,
                 version=version, figures_sha256="0" * 64, figures={}, created_at=created))
 
 
@@ -182,13 +194,13 @@ def test_every_item_with_its_due_dates_what_became_of_them_and_the_result(rt, ye
 
     assert row("Проведение мониторинга") == [
         1, "В соответствии с планом проведения мероприятий", "по плану проведения мероприятий",
-        "по плану проведения мероприятий: аналитические справки не составлялись", "—"]
+        "по плану проведения мероприятий: аналитических справок составлено — 1 (одна)", "—"]
     assert row("Участие в мониторинге") == [
         2, "Июнь, декабрь 2024", "30.06.2024\n31.12.2024",
         "отменено: Мониторинг перенесён краевым институтом\nсрок не наступил", "—"]
     assert row("Проведение анализа") == [
         3, "В соответствии с планом проведения мероприятий", "по плану проведения мероприятий",
-        "по плану проведения мероприятий: аналитических справок составлено — 2 (две)", "—"]
+        "по плану проведения мероприятий: аналитических справок составлено — 3 (три)", "—"]
     assert row("Заключение договоров") == [
         1, "Апрель-август 2024", "31.08.2024", "05.09.2024 — с опозданием",
         "Заключено 3 договора; Договоры 2024.pdf"]
@@ -251,7 +263,8 @@ def test_the_summary_by_section_the_chart_and_the_conclusions(rt, year):
     assert "(срок 30.09.2024); «Проведение межмуниципального конкурса" in conclusions[4]
     assert conclusions[4].endswith("(срок 31.03.2024).")
     assert [c.rsplit(": ", 1)[1] for c in conclusions[5:]] == [
-        "аналитических справок составлено — 2 (две).",
+        "аналитических справок составлено — 1 (одна).",
+        "аналитических справок составлено — 3 (три).",
         "вебинаров по запросам проведено — 1 (один).",
         "консультаций проведено — 2 (две)."]
 
@@ -262,7 +275,7 @@ def test_the_figures_and_the_day_after_the_year(rt, year):
                                     "open", "share_on_time")} == {
         "planned": 18, "due": 10, "on_time": 6, "late": 2, "overdue": 2, "cancelled": 1,
         "open": 7, "share_on_time": 0.6}
-    assert figures["requested"] == {"diag-1": 0, "diag-3": 2, "pract-1": 1, "pract-2": 2}
+    assert figures["requested"] == {"diag-1": 1, "diag-3": 3, "pract-1": 1, "pract-2": 2}
     assert figures["items"]["theor-2"] == [
         {"due": "2024-01-31", "state": "late", "day": "2024-04-01"},
         {"due": "2024-03-31", "state": "on_time", "day": "2024-03-28"},
@@ -275,6 +288,32 @@ def test_the_figures_and_the_day_after_the_year(rt, year):
     later = build(rt).figures
     assert (later["overdue"], later["open"], later["due"]) == (9, 0, 17)
     assert later["share_on_time"] == round(6 / 17, 4)
+
+
+def test_done_days_are_the_days_of_the_work_else_of_the_closing(rt, year):
+    """The one answer to «when was it done» for every справка: the closing's recorded day."""
+    theor_2 = [occurrence_id(rt, "theor-2", n) for n in range(1, 6)]
+    theor_1, pract_1, cancelled = (occurrence_id(rt, code) for code in
+                                   ("theor-1", "pract-1", "diag-2"))
+    legacy = occurrence_id(rt, "meth-1")  # closed with no audited day: the closing's day
+    with rt.transaction() as tx, transition_scope():
+        occ = tx.session.get(PlanOccurrence, legacy)
+        occ.state, occ.closed_at = OccurrenceState.DONE, datetime(2024, 12, 20, 22, tzinfo=UTC)
+        tx.session.add(occ)
+    with rt.transaction() as tx:
+        days = done_days(tx, [*theor_2, theor_1, pract_1, cancelled, legacy])
+        by_select = done_days(tx, select(PlanOccurrence.id))
+    assert days == {
+        theor_2[0]: date(2024, 4, 1), theor_2[1]: date(2024, 3, 28),  # closed on 01.04
+        theor_2[2]: date(2024, 4, 20), theor_2[4]: date(2024, 11, 25),
+        theor_1: date(2024, 9, 5), pract_1: date(2024, 11, 29),
+        legacy: date(2024, 12, 21)}  # 01:00 on 21.12 in Moscow
+    assert by_select == {**days, occurrence_id(rt, "pract-3", 2): date(2024, 10, 30),
+                         occurrence_id(rt, "dissem-1"): date(2024, 12, 31)}
+    shown = {o["id"]: o["closed"] for section in plan_view(rt, 2024)["sections"]
+             for item in section["items"] for o in item["occurrences"]}  # `imc plan show`
+    assert (shown[theor_2[1]], shown[legacy], shown[theor_2[3]]) == (
+        "28.03.2024", "21.12.2024", "")
 
 
 def test_half_a_year_shows_only_its_due_dates(rt):

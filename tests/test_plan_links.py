@@ -98,8 +98,8 @@ def test_wrong_links_are_refused_audited_and_change_nothing(rt, planned, args, o
 def test_a_report_links_only_to_its_own_kind_and_a_record_only_to_one_date(rt, planned):
     monitoring, _ = make_report(rt, "monitoring", date(2024, 1, 1), date(2024, 7, 15),
                                 date(2024, 7, 16))
-    with pytest.raises(DomainError, match="закрывается справкой «эффективность сетевого "
-                                          "взаимодействия», а справка №1 «мониторинг"):
+    with pytest.raises(DomainError, match="закрывается справкой «Эффективность сетевого "
+                                          "взаимодействия», а справка №1 «Мониторинг"):
         link(rt, 2024, "diag-2", "report", monitoring, occurrence=1, actor=planned)
     with pytest.raises(DomainError, match=r"У пункта diag-1 нет сроков в плане \(«В соответствии"):
         link(rt, 2024, "diag-1", "report", monitoring, actor=planned)

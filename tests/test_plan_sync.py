@@ -220,6 +220,22 @@ def test_no_agreement_in_the_window_leaves_it_then_a_later_one_closes_it_late(rt
     assert closings(rt, occ.id)[0].details["day"] == "10.09.2024"
 
 
+def test_every_agreement_of_the_first_day_after_the_window_is_named(rt, clock):
+    """Two registered on the same day after the window: both close it (a third, later, not)."""
+    load_plan(rt)
+    first = registered_agreement(rt, 1, date(2024, 10, 1))
+    last = registered_agreement(rt, 2, date(2024, 10, 1))
+    registered_agreement(rt, 3, date(2024, 10, 3))
+    moscow(clock, 2024, 10, 14)
+    (closed,) = sync(rt)["closed"]
+    occ = occurrence(rt, "theor-1")
+    assert (occ.state, closed["day"]) == (O.DONE_LATE, "01.10.2024")
+    assert occ.result_text == ("Зарегистрировано 2 (два) договора о сетевом взаимодействии: "
+                               "СВ-1/2024, СВ-2/2024")
+    (entry,) = closings(rt, occ.id)
+    assert (entry.details["day"], entry.details["agreements"]) == ("01.10.2024", [first, last])
+
+
 def test_the_sweep_closes_on_the_due_day_before_it_would_mark_the_item_overdue(rt, clock):
     load_plan(rt)
     registered_agreement(rt, 1, date(2024, 7, 1))
@@ -344,7 +360,7 @@ def test_a_report_whose_period_ends_in_the_window_closes_it_by_the_day_it_was_ma
     (closed,) = sync(rt)["closed"]
     occ = occurrence(rt, "diag-2")
     assert (occ.state, occ.result_document_id, closed["day"]) == (O.DONE, docx, "30.06.2024")
-    assert occ.result_text == ("Справка «эффективность сетевого взаимодействия» за период "
+    assert occ.result_text == ("Справка «Эффективность сетевого взаимодействия» за период "
                                "01.01.2024–30.06.2024")
     make_report(rt, "effectiveness", date(2024, 7, 1), date(2024, 12, 31), date(2025, 1, 9))
     moscow(clock, 2025, 1, 10)
@@ -354,6 +370,17 @@ def test_a_report_whose_period_ends_in_the_window_closes_it_by_the_day_it_was_ma
     assert closings(rt, december.id)[0].details["day"] == "09.01.2025"
     assert sync(rt) == {"linked": [], "closed": []}
     assert len(closings(rt, occ.id)) == 1
+
+
+def test_the_result_names_the_report_by_its_own_title(rt, clock):
+    load_plan(rt, also="monitoring")  # theor-4 (the whole year) closed by a monitoring справка
+    make_report(rt, "monitoring", date(2024, 1, 1), date(2024, 12, 31), date(2025, 1, 9))
+    moscow(clock, 2025, 1, 10)
+    sync(rt)
+    occ = occurrence(rt, "theor-4")
+    assert occ.state == O.DONE_LATE
+    assert occ.result_text == ("Справка «Мониторинг активности участников сетевого "
+                               "взаимодействия» за период 01.01.2024–31.12.2024")
 
 
 def test_a_report_made_before_its_period_ended_closes_nothing_even_when_linked(rt, clock):
