@@ -284,3 +284,23 @@ def test_one_address_in_two_organisations_is_invited_once(rt, audience):
     addresses = [m.to_addr.lower() for m in emails(rt, template="webinar_invitation",
                                                    object_id=first)]
     assert sorted(addresses) == ["director@sosh1.example.org", "head2@school2.example.org"]
+
+
+def test_a_topic_that_ends_with_a_quoted_name_stays_whole_in_the_subjects(rt):
+    """Topics are free text: «Подготовка к конкурсу «Учитель года»» is not a contest title
+    to cut down to its quoted part."""
+    from services.outbox import base_context
+
+    topic = "Подготовка к конкурсу «Учитель года»"
+    with rt.transaction() as tx:
+        person = tx.session.exec(select(Person).where(Person.login == "ivanova")).one()
+        context = {**base_context(tx), "person": person, "link": "http://imc.test/l/x",
+                   "cycle": {"title": "Цикл"}, "waiting": False, "invited": False,
+                   "reason": "", "old_start": "", "when": "завтра в 15:00", "webinar": {
+                       "topic": topic, "start": "15.10.2024 15:00", "speaker": "Иванова",
+                       "duration": 60, "link": "https://meet.example.org/1", "id": 1,
+                       "segment": "руководители"}}
+        for template in ("webinar_invitation", "webinar_registered", "webinar_reminder",
+                         "webinar_rescheduled", "webinar_cancelled", "webinar_waiting"):
+            mail = rt.mail_templates.render(template, context)
+            assert topic in mail.subject, (template, mail.subject)
