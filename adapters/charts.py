@@ -2,7 +2,10 @@
 
 Deterministic: a fixed size and resolution, a fixed font (DejaVu Sans, shipped with
 matplotlib, has Cyrillic) and no metadata in the file, so the same data gives the same bytes.
-Labels are Russian and long ones are wrapped, numbers are printed on the bars.
+Labels are Russian: long ones are wrapped between words (never inside one, never at a
+hyphen) on at most two lines, an ellipsis ending a longer one; a horizontal bar chart grows
+taller with its bars so that labels never overlap. Numbers are printed on the bars, and an
+axis of counts has whole ticks only.
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ import textwrap
 from collections.abc import Sequence
 
 WIDTH_CM, HEIGHT_CM, DPI = 16.0, 9.0, 150
+# A horizontal bar chart is at least this tall: the title and the axis, then per bar a gap
+# and a line of its label (7 pt) per line of the longest label: 0.9 cm a bar of two lines.
+BARH_FRAME_CM, BARH_BAR_CM, BARH_LINE_CM = 2.0, 0.3, 0.3
+LABEL_LINES = 2
 COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#a5a5a5")
 STYLE = {"font.family": "DejaVu Sans", "font.size": 8, "axes.spines.top": False,
          "axes.spines.right": False}
@@ -40,7 +47,24 @@ def render(kind: str, title: str, labels: Sequence[str], series: dict[str, Seque
 
 
 def _wrap(labels: list[str], width: int) -> list[str]:
-    return ["\n".join(textwrap.wrap(label, width)) or label for label in labels]
+    return [_wrap_one(label, width) for label in labels]
+
+
+def _wrap_one(label: str, width: int) -> str:
+    """At most LABEL_LINES lines, broken between words only; «…» ends a cut label."""
+    lines = textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False)
+    if len(lines) > LABEL_LINES:
+        lines = lines[:LABEL_LINES]
+        lines[-1] = lines[-1].rstrip(" ,.;:—–-") + "…"
+    return "\n".join(lines) or label
+
+
+def _whole_ticks(axis, series: dict) -> None:
+    """Counts get integer ticks (no «2,5 вебинара»); fractional values keep the default."""
+    from matplotlib.ticker import MaxNLocator
+
+    if all(float(v).is_integer() for values in series.values() for v in values):
+        axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _legend(axes, series: dict) -> None:
@@ -61,10 +85,17 @@ def _bar(axes, labels: list[str], series: dict, ylabel: str) -> None:
                     fontsize=7 if len(labels) < 8 else 6)
     axes.set_ylabel(ylabel)
     axes.margins(y=0.12)
+    _whole_ticks(axes.yaxis, series)
     _legend(axes, series)
 
 
 def _barh(axes, labels: list[str], series: dict, ylabel: str) -> None:
+    wrapped = _wrap(labels, 28)
+    lines = max((label.count("\n") + 1 for label in wrapped), default=1)
+    figure = axes.figure  # taller with more bars, so that the labels never overlap
+    width_in, height_in = figure.get_size_inches()
+    needed_cm = BARH_FRAME_CM + len(labels) * (BARH_BAR_CM + BARH_LINE_CM * lines)
+    figure.set_size_inches(width_in, max(height_in, needed_cm / 2.54))
     count = max(len(series), 1)
     height = 0.8 / count
     positions = range(len(labels))
@@ -73,10 +104,11 @@ def _barh(axes, labels: list[str], series: dict, ylabel: str) -> None:
         bars = axes.barh([p + offset for p in positions], list(values), height, label=name,
                          color=COLOURS[n % len(COLOURS)])
         axes.bar_label(bars, fmt=_number, fontsize=7, padding=2)
-    axes.set_yticks(list(positions), _wrap(labels, 28))
+    axes.set_yticks(list(positions), wrapped, fontsize=7)
     axes.invert_yaxis()  # the first label on top, as in the table
     axes.set_xlabel(ylabel)
     axes.margins(x=0.12)
+    _whole_ticks(axes.xaxis, series)
     _legend(axes, series)
 
 
@@ -98,6 +130,7 @@ def _line(axes, labels: list[str], series: dict, ylabel: str) -> None:
         axes.plot(labels, list(values), marker="o", label=name, color=COLOURS[n % len(COLOURS)])
     axes.set_ylabel(ylabel)
     axes.tick_params(axis="x", labelsize=7)
+    _whole_ticks(axes.yaxis, series)
     _legend(axes, series)
 
 

@@ -41,3 +41,12 @@ def with_words(n: int, gender: Gender = "m") -> str:
 def decimal(value: float | None) -> str:
     """A score or an average as «4,25» (at most two decimals, no trailing zeros); «—» if none."""
     return "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def them(n: int, gender: Gender = "m") -> str:
+    """The pronoun standing for n things (accusative): «его»/«её» for exactly one, «их»
+    otherwise — «выдан 21 сертификат, их получили…»: many things, though the noun is
+    singular after 21."""
+    if n == 1:
+        return "её" if gender == "f" else "его"
+    return "их"

@@ -22,7 +22,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from adapters.clock import moscow_date
-from adapters.number_words import counted, percent
+from adapters.number_words import counted, percent, them
 from adapters.russian import date_short, plural
 from models import (
     Certificate,
@@ -35,6 +35,7 @@ from models import (
 )
 from services import report_period
 from services.monitoring_data import MonitoringData, compute
+from services.plan_execution_data import done_days
 from services.report_note import Chart, Note, ReportContent, Section, Table
 from services.runtime import Tx
 from services.webinar_queries import moscow_time
@@ -74,13 +75,13 @@ def build(tx: Tx, start: date, end: date, subject: str = "") -> ReportContent:
     since, until = report_period.bounds(start, end)
     partners = [r for r in data.organisations if r.org_id and r.activity.in_force]
     active = sum(1 for r in partners if r.activity.active)
-    plan = _plan(s, start, end, moscow_date(tx.now))
+    plan = _plan(tx, start, end, moscow_date(tx.now))
     certificates, holders = s.exec(
         select(func.count(Certificate.id), func.count(func.distinct(Certificate.person_id)))
         .where(Certificate.issued_at >= since, Certificate.issued_at < until)).one()
-    due = [row for row in plan if row[3] != OccurrenceState.CANCELLED]
-    done = sum(1 for row in due if row[3] in DONE)
-    on_time = sum(1 for row in due if row[3] == OccurrenceState.DONE)
+    due = [row for row in plan if row[4] != OccurrenceState.CANCELLED]
+    done = sum(1 for row in due if row[4] in DONE)
+    on_time = sum(1 for row in due if row[4] == OccurrenceState.DONE)
     w = data.total.webinars
     figures = {
         "partners_in_force": len(partners), "partners_active": active,
@@ -98,15 +99,25 @@ def build(tx: Tx, start: date, end: date, subject: str = "") -> ReportContent:
                                         plan))
 
 
-def _plan(s: Session, start: date, end: date, today: date) -> list[list]:
+def _plan(tx: Tx, start: date, end: date, today: date) -> list[list]:
     """The occurrences due in the period whose due date has come: passed (before today), or
-    closed, marked overdue or cancelled already; one still to come is not counted yet."""
-    rows = s.exec(select(PlanItem.code, PlanItem.activity, PlanOccurrence.due,
-                         PlanOccurrence.state, PlanOccurrence.closed_at)
-                  .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
-                  .where(PlanOccurrence.due >= start, PlanOccurrence.due <= end)
-                  .order_by(PlanOccurrence.due, PlanItem.position, PlanOccurrence.position))
-    return [list(r) for r in rows if r.due < today or r.state in SETTLED]
+    closed, marked overdue or cancelled already; one still to come is not counted yet. The
+    last column is the day the work was done (as in the plan execution report)."""
+    rows = [r for r in tx.session.exec(
+        select(PlanItem.section_title, PlanItem.number, PlanItem.activity, PlanOccurrence.due,
+               PlanOccurrence.state, PlanOccurrence.id)
+        .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
+        .where(PlanOccurrence.due >= start, PlanOccurrence.due <= end)
+        .order_by(PlanOccurrence.due, PlanItem.position, PlanOccurrence.position))
+        if r.due < today or r.state in SETTLED]
+    days = done_days(tx, [r.id for r in rows])
+    return [[*r[:5], days.get(r.id) if r.state in DONE else None] for r in rows]
+
+
+def item_label(section_title: str, number: int | None) -> str:
+    """The plan item as the plan itself names it: «Теоретическая деятельность, № 1» (the
+    section and its «№»; the section alone when the plan's «№» is blank)."""
+    return f"{section_title}, № {number}" if number is not None else section_title
 
 
 def _sessions(s: Session, since, until) -> list[list]:
@@ -150,9 +161,9 @@ def _note(data: MonitoringData, f: dict, partners: list, sessions: list[list],
                      r.activity.applications, r.activity.consultations,
                      "да" if r.activity.active else "нет"]
                     for n, r in enumerate(partners, start=1)]
-    plan_rows = [[code, activity, date_short(due), state.label,
+    plan_rows = [[item_label(section, number), activity, date_short(due), state.label,
                   date_short(closed) if closed else "—"]
-                 for code, activity, due, state, closed in plan]
+                 for section, number, activity, due, state, closed in plan]
     return Note(
         title=TITLE, subtitle=f"за {name}" if name else "",
         period_start=data.start, period_end=data.end,
@@ -178,7 +189,9 @@ def _note(data: MonitoringData, f: dict, partners: list, sessions: list[list],
                     [Table("Организации с действующими договорами и их активность",
                            ["№", "Организация", "Муниципалитет", "Участий в вебинарах",
                             "Заявок на конкурсы", "Консультаций", "Активна"], partner_rows,
-                           sheet="Партнёры", docx_rows=30)],
+                           sheet="Партнёры", docx_rows=30,
+                           empty_text="На конец периода договоры о сетевом взаимодействии не "
+                                      "действовали.")],
                     [Chart("Организации-партнёры с действующими договорами", "pie",
                            ["Активные", "Без активности"],
                            {"Организаций": [f["partners_active"],
@@ -186,36 +199,67 @@ def _note(data: MonitoringData, f: dict, partners: list, sessions: list[list],
             Section("Методические вебинары периода", [],
                     [Table("Вебинары, запланированные в периоде",
                            ["№", "Цикл", "Тема", "Дата и время (МСК)", "Состояние",
-                            "Регистраций", "Участий"], sessions, sheet="Вебинары")]),
+                            "Регистраций", "Участий"], sessions, sheet="Вебинары",
+                           empty_text="Методические вебинары в периоде не планировались.")]),
             Section("Выполнение плана работы", [],
                     [Table("Сроки плана работы, наступившие в периоде",
-                           ["Пункт", "Мероприятие", "Срок", "Состояние", "Закрыт"],
-                           plan_rows, sheet="План")]),
+                           ["Пункт", "Мероприятие", "Срок", "Состояние", "Выполнено"],
+                           plan_rows, sheet="План",
+                           empty_text="Сроки плана работы в периоде не наступали.")]),
         ],
         conclusions=_conclusions(f))
 
 
 def _conclusions(f: dict) -> list[str]:
-    def share(key: str) -> str:
-        return f" ({percent(f[key])})" if f[key] is not None else ""
+    return [_partners_said(f), _events_said(f), _attendance_said(f), _certificates_said(f)]
 
+
+def _share_said(f: dict, key: str) -> str:
+    return f" ({percent(f[key])})" if f[key] is not None else ""
+
+
+def _partners_said(f: dict) -> str:
     partners, active = f["partners_in_force"], f["partners_active"]
-    rate = f["attendance_rate"]
-    return [
-        f"На конец периода договоры о сетевом взаимодействии действуют у {partners} "
-        f"{plural(partners, 'организации', 'организаций', 'организаций')}; активность в периоде "
-        f"{plural(active, 'проявила', 'проявили', 'проявили')} "
-        f"{counted(active, 'организация', 'организации', 'организаций', 'f')}"
-        f"{share('partners_active_share')}.",
-        f"Состоялось {counted(f['sessions_held'], 'вебинар', 'вебинара', 'вебинаров')} из "
-        f"запланированных {f['sessions_planned']}{share('sessions_held_share')}; выполнено "
-        f"{f['plan_done']} из {f['plan_due']} сроков плана работы{share('plan_done_share')}, "
-        f"из них в срок — {f['plan_done_on_time']}.",
-        f"Доля участия в вебинарах — {percent(rate) if rate is not None else 'нет данных'}: "
-        f"участий — {f['attendances']}, регистраций на состоявшиеся вебинары — "
-        f"{f['registrations_held']}.",
-        f"{plural(f['certificates'], 'Выдан', 'Выдано', 'Выдано')} "
-        f"{counted(f['certificates'], 'сертификат', 'сертификата', 'сертификатов')} "
-        f"участника, их {plural(f['certificate_holders'], 'получил', 'получили', 'получили')} "
-        f"{counted(f['certificate_holders'], 'человек', 'человека', 'человек')}.",
-    ]
+    if not partners:
+        return ("На конец периода договоров о сетевом взаимодействии не было; активность "
+                "партнёров не оценивалась.")
+    said = (f"На конец периода договоры о сетевом взаимодействии действуют у {partners} "
+            f"{plural(partners, 'организации', 'организаций', 'организаций')}; ")
+    if not active:
+        return said + "ни одна из них не проявила активности в периоде."
+    return (said + f"активность в периоде {plural(active, 'проявила', 'проявили', 'проявили')} "
+            f"{counted(active, 'организация', 'организации', 'организаций', 'f')}"
+            f"{_share_said(f, 'partners_active_share')}.")
+
+
+def _events_said(f: dict) -> str:
+    held, planned, done, due = (f["sessions_held"], f["sessions_planned"], f["plan_done"],
+                                f["plan_due"])
+    webinars = "Методические вебинары в периоде не планировались" if not planned else (
+        f"{plural(held, 'Состоялся', 'Состоялись', 'Состоялось')} "
+        f"{counted(held, 'вебинар', 'вебинара', 'вебинаров')} из запланированных "
+        f"{planned}{_share_said(f, 'sessions_held_share')}")
+    plan = "сроки плана работы в периоде не наступали" if not due else (
+        f"{plural(done, 'выполнен', 'выполнено', 'выполнено')} {done} из {due} "
+        f"{plural(due, 'срока', 'сроков', 'сроков')} плана работы"
+        f"{_share_said(f, 'plan_done_share')}, из них в срок — {f['plan_done_on_time']}")
+    return f"{webinars}; {plan}."
+
+
+def _attendance_said(f: dict) -> str:
+    if f["attendance_rate"] is None:
+        return "Регистраций на состоявшиеся вебинары в периоде не было, доля участия не " \
+               "определена."
+    return (f"Доля участия в вебинарах — {percent(f['attendance_rate'])}: участий — "
+            f"{f['attendances']}, регистраций на состоявшиеся вебинары — "
+            f"{f['registrations_held']}.")
+
+
+def _certificates_said(f: dict) -> str:
+    certificates, holders = f["certificates"], f["certificate_holders"]
+    if not certificates:
+        return "Сертификаты участникам вебинаров в периоде не выдавались."
+    return (f"{plural(certificates, 'Выдан', 'Выдано', 'Выдано')} "
+            f"{counted(certificates, 'сертификат', 'сертификата', 'сертификатов')} участника, "
+            f"{them(certificates)} {plural(holders, 'получил', 'получили', 'получили')} "
+            f"{counted(holders, 'человек', 'человека', 'человек')}.")

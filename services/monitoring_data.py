@@ -11,7 +11,10 @@ A few GROUP BY queries whatever the size of the network (never a row per registr
   laureate, participant);
 - consultations held in the period (`held_at`), by the organisation of the request.
 
-People and consultations without an organisation are counted under «Без организации»; the
+Every organisation of the registry (but the centre) is in the monitoring, whether it did
+anything in the period or not: one without records is listed as not active, and so is its
+municipality. People and consultations without an organisation are counted under «Без
+организации», listed only when they have records and never counted as an organisation; the
 centre's own staff are not participants and are left out.
 """
 
@@ -131,21 +134,18 @@ class MonitoringData:
 
 def compute(s: Session, start: date, end: date) -> MonitoringData:
     since, until = bounds(start, end)
-    orgs: dict[int | None, OrgRow] = {
+    orgs: dict[int, OrgRow] = {
         oid: OrgRow(oid, short, municipality or NO_MUNICIPALITY, kind == OrgKind.PARTNER)
         for oid, short, municipality, kind in s.exec(
             select(Organisation.id, Organisation.short_name, Organisation.municipality,
                    Organisation.kind).where(Organisation.kind != OrgKind.CENTRE))}
     centre = set(s.exec(select(Organisation.id).where(Organisation.kind == OrgKind.CENTRE)))
-    touched: set[int | None] = set()
+    nobody = OrgRow(None, NO_ORG, NO_ORG, False)  # people without an organisation
 
     def row(oid: int | None) -> Activity:
         if oid in centre:
             return Activity()  # the centre's own people organise; they are not participants
-        if oid not in orgs:
-            orgs[oid] = OrgRow(None, NO_ORG, NO_ORG, False)
-        touched.add(oid)
-        return orgs[oid].activity
+        return orgs[oid].activity if oid in orgs else nobody.activity
 
     for oid, n in s.exec(select(Agreement.partner_id, func.count(Agreement.id))
                          .where(Agreement.registered_on >= start, Agreement.registered_on <= end)
@@ -192,7 +192,9 @@ def compute(s: Session, start: date, end: date) -> MonitoringData:
         select(Consultation.form, func.count(Consultation.id)).where(*held_consultations)
         .group_by(Consultation.form))}
 
-    listed = sorted((orgs[oid] for oid in touched if _shown(orgs[oid].activity)), key=_rank)
+    # Every organisation of the registry, active or not; «Без организации» if it has records.
+    listed = sorted([*orgs.values(), *([nobody] if _shown(nobody.activity) else [])],
+                    key=_rank)
     cancelled = sum(1 for state in sessions.values() if state == SessionState.CANCELLED)
     return MonitoringData(start, end, listed, _municipalities(listed), _total(listed),
                           len(sessions), len(held), cancelled, forms)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from adapters.number_words import counted, in_words, percent
+from adapters.number_words import counted, percent, them, with_words
 from adapters.russian import date_long, plural
 from services import report_period
 from services.monitoring_data import Activity, MonitoringData, compute
@@ -125,15 +125,17 @@ def _webinars(data: MonitoringData) -> Section:
     municipalities = data.municipalities
     return Section(
         "Участие в методических вебинарах",
-        [f"В периоде запланировано {counted(data.sessions, 'вебинар', 'вебинара', 'вебинаров')}, "
-         f"состоялось — {data.sessions_held} ({in_words(data.sessions_held)}), отменено — "
-         f"{data.sessions_cancelled} ({in_words(data.sessions_cancelled)}). Доля участия — "
-         "отношение числа участий к числу регистраций на состоявшиеся вебинары."],
+        [f"В периоде {plural(data.sessions, 'запланирован', 'запланировано', 'запланировано')} "
+         f"{counted(data.sessions, 'вебинар', 'вебинара', 'вебинаров')}, "
+         f"состоялось — {with_words(data.sessions_held)}, отменено — "
+         f"{with_words(data.sessions_cancelled)}. Доля участия — отношение числа участий к "
+         "числу регистраций на состоявшиеся вебинары."] if data.sessions else [],
         [Table("Участие в методических вебинарах по муниципалитетам",
                ["Муниципалитет", "Приглашений", "Регистраций", "Участий", "Неявок",
                 "Доля участия"],
-               [[m.name, *cells(m.activity)] for m in municipalities],
-               ["Итого", *cells(data.total)], percent_columns=(5,), sheet="Вебинары")],
+               [[m.name, *cells(m.activity)] for m in municipalities] if data.sessions else [],
+               ["Итого", *cells(data.total)], percent_columns=(5,), sheet="Вебинары",
+               empty_text="Методические вебинары в периоде не планировались.")],
         [Chart("Регистрации и участие в вебинарах по муниципалитетам", "bar",
                [m.name for m in municipalities],
                {"Регистраций": [m.activity.webinars.registered for m in municipalities],
@@ -150,8 +152,10 @@ def _contests(data: MonitoringData) -> Section:
         ["Учтены заявки, поданные в периоде; итоги — по решениям жюри на дату справки."],
         [Table("Заявки на конкурсы и их итоги по муниципалитетам",
                ["Муниципалитет", "Заявок", "Победителей", "Лауреатов", "Участников"],
-               [[m.name, *cells(m.activity)] for m in data.municipalities],
-               ["Итого", *cells(data.total)], sheet="Конкурсы")])
+               [[m.name, *cells(m.activity)] for m in data.municipalities]
+               if data.total.applications else [],
+               ["Итого", *cells(data.total)], sheet="Конкурсы",
+               empty_text="Заявок на конкурсы в периоде не поступало.")])
 
 
 def _consultations(data: MonitoringData) -> Section:
@@ -161,69 +165,57 @@ def _consultations(data: MonitoringData) -> Section:
         ["Учтены консультации, проведённые в периоде по запросам участников."],
         [Table("Консультации по формам проведения", ["Форма проведения", "Консультаций"],
                [[form, n] for form, n in forms], ["Итого", data.total.consultations],
-               sheet="Консультации")])
+               sheet="Консультации",
+               empty_text="Консультации по запросам участников в периоде не проводились.")])
 
 
 def _organisations(data: MonitoringData) -> Section:
-    rows = []
-    for n, r in enumerate(data.organisations, start=1):
+    rows, number = [], 0
+    for r in data.organisations:
         a, w = r.activity, r.activity.webinars
-        rows.append([n, r.name, r.municipality, "да" if a.in_force else "нет",
-                     a.agreements_signed, w.invited, w.registered, w.attended,
-                     _share(a.attendance_share), a.applications, a.winners, a.laureates,
-                     a.contest_participants, a.consultations, a.events])
-    shown = min(len(rows), DOCX_TOP)
+        number += r.org_id is not None  # «Без организации» is not an organisation: no number
+        rows.append([number if r.org_id is not None else "", r.name, r.municipality,
+                     "да" if a.in_force else "нет", a.agreements_signed, w.invited,
+                     w.registered, w.attended, _share(a.attendance_share), a.applications,
+                     a.winners, a.laureates, a.contest_participants, a.consultations, a.events])
+    order = ("Организации расположены по убыванию числа мероприятий (участий в вебинарах, "
+             "заявок на конкурсы и консультаций); не проявившие активности — в конце.")
+    if len(rows) > DOCX_TOP:
+        order += (f" В справке показаны первые {DOCX_TOP} строк из {len(rows)}; полный "
+                  "перечень — в приложении (.xlsx).")
     return Section(
-        "Активность организаций",
-        [f"Организации расположены по убыванию числа мероприятий (участий в вебинарах, "
-         f"заявок на конкурсы и консультаций). В справке показаны {shown} "
-         f"{plural(shown, 'организация', 'организации', 'организаций')} из {len(rows)}; "
-         "полный перечень — в приложении (.xlsx)." if len(rows) > DOCX_TOP else
-         "Организации расположены по убыванию числа мероприятий (участий в вебинарах, "
-         "заявок на конкурсы и консультаций)."],
+        "Активность организаций", [order],
         [Table("Активность организаций — участников сетевого взаимодействия",
                ["№", "Организация", "Муниципалитет", "Договор действует", "Заключено договоров",
                 "Приглашений", "Регистраций", "Участий в вебинарах", "Доля участия",
                 "Заявок на конкурсы", "Победитель", "Лауреат", "Участник конкурса",
                 "Консультаций", "Всего мероприятий"], rows,
                percent_columns=(8,), sheet="Организации",
-               docx_columns=(0, 1, 2, 3, 7, 9, 13, 14), docx_rows=DOCX_TOP)])
+               docx_columns=(0, 1, 2, 3, 7, 9, 13, 14), docx_rows=DOCX_TOP,
+               empty_text="В реестре нет организаций — участников сетевого взаимодействия.")])
 
 
 def _orgs(n: int) -> str:
     return counted(n, "организация", "организации", "организаций", "f")
 
 
-def _of(n: int, one: str, few: str, many: str, gender: str = "m") -> str:
-    return counted(n, one, few, many, gender)  # type: ignore[arg-type]
+PASSIVE_NAMED = 10  # up to this many organisations without activity are named
 
 
 def conclusions(data: MonitoringData) -> list[str]:
     t, listed, active = data.total, data.listed, data.active
     municipalities = sum(1 for m in data.municipalities if m.name != NO_ORG)
-    out = [f"В мониторинге {plural(listed, 'участвовала', 'участвовали', 'участвовали')} "
-           f"{_orgs(listed)}, они представляют "
-           f"{_of(municipalities, 'муниципалитет', 'муниципалитета', 'муниципалитетов')}; "
-           f"активность проявили {active} ({in_words(active, 'f')})"
-           + (f", или {percent(active / listed)}." if listed else ".")]
-    out.append(f"За период {plural(t.agreements_signed, 'заключён', 'заключено', 'заключено')} "
-               f"{_of(t.agreements_signed, 'договор', 'договора', 'договоров')} о сетевом "
-               f"взаимодействии; на {date_long(data.end)} действует "
-               f"{_of(t.in_force, 'договор', 'договора', 'договоров')}.")
-    w, rate = t.webinars, t.attendance_share
-    out.append(f"Состоялось {_of(data.sessions_held, 'вебинар', 'вебинара', 'вебинаров')} "
-               f"из запланированных {data.sessions}; направлено "
-               f"{_of(w.invited, 'приглашение', 'приглашения', 'приглашений', 'n')}, принято "
-               f"{_of(w.registered, 'регистрация', 'регистрации', 'регистраций', 'f')}, "
-               f"отмечено {_of(w.attended, 'участие', 'участия', 'участий', 'n')}"
-               + (f"; доля участия — {percent(rate)}." if rate is not None else "."))
-    out.append(f"На конкурсы {plural(t.applications, 'подана', 'поданы', 'подано')} "
-               f"{_of(t.applications, 'заявка', 'заявки', 'заявок', 'f')}; победителей — "
-               f"{t.winners} ({in_words(t.winners)}), лауреатов — {t.laureates} "
-               f"({in_words(t.laureates)}), участников — {t.contest_participants} "
-               f"({in_words(t.contest_participants)}).")
-    out.append(f"{plural(t.consultations, 'Проведена', 'Проведены', 'Проведено')} "
-               f"{_of(t.consultations, 'консультация', 'консультации', 'консультаций', 'f')} "
+    out = [_coverage(listed, municipalities, active), _agreements_said(t, data.end),
+           _webinars_said(data)]
+    out.append("Заявок на конкурсы в периоде не поступало." if not t.applications else
+               f"На конкурсы {plural(t.applications, 'подана', 'поданы', 'подано')} "
+               f"{counted(t.applications, 'заявка', 'заявки', 'заявок', 'f')}; победителей — "
+               f"{with_words(t.winners)}, лауреатов — {with_words(t.laureates)}, участников — "
+               f"{with_words(t.contest_participants)}.")
+    out.append("Консультации по запросам участников в периоде не проводились."
+               if not t.consultations else
+               f"{plural(t.consultations, 'Проведена', 'Проведены', 'Проведено')} "
+               f"{counted(t.consultations, 'консультация', 'консультации', 'консультаций', 'f')} "
                "по запросам участников.")
     leaders = [r for r in data.organisations if r.org_id and r.activity.active][:3]
     if leaders:
@@ -231,8 +223,51 @@ def conclusions(data: MonitoringData) -> list[str]:
             f"{r.name} ({r.municipality}) — {r.activity.events} "
             f"{plural(r.activity.events, 'мероприятие', 'мероприятия', 'мероприятий')}"
             for r in leaders) + ".")
-    if passive := listed - active:
-        out.append(f"Не {plural(passive, 'проявила', 'проявили', 'проявили')} активности "
-                   f"{_orgs(passive)}: рекомендуется адресно пригласить "
-                   f"{plural(passive, 'её', 'их', 'их')} к участию в мероприятиях площадки.")
+    passive = [r for r in data.organisations if r.org_id and not r.activity.active]
+    if passive:
+        n = len(passive)
+        names = ": " + "; ".join(f"{r.name} ({r.municipality})" for r in passive) \
+            if n <= PASSIVE_NAMED else " (перечень — в таблице «Активность организаций»)"
+        out.append(f"Не {plural(n, 'проявила', 'проявили', 'проявили')} активности "
+                   f"{_orgs(n)}{names}. Рекомендуется адресно пригласить {them(n, 'f')} "
+                   "к участию в мероприятиях площадки.")
     return out
+
+
+def _coverage(listed: int, municipalities: int, active: int) -> str:
+    if not listed:
+        return "В реестре нет организаций — участников сетевого взаимодействия."
+    where = counted(municipalities, "муниципалитет", "муниципалитета", "муниципалитетов")
+    if not active:
+        did = "ни одна из них не проявила активности."
+    else:
+        did = (f"активность {plural(active, 'проявила', 'проявили', 'проявили')} "
+               f"{with_words(active, 'f')}, или {percent(active / listed)}.")
+    they = "она представляет" if listed == 1 else "они представляют"
+    return (f"В мониторинге {plural(listed, 'участвовала', 'участвовали', 'участвовали')} "
+            f"{_orgs(listed)}, {they} {where}; {did}")
+
+
+def _agreements_said(t: Activity, end: date) -> str:
+    signed = ("новых договоров о сетевом взаимодействии не заключалось" if not t.agreements_signed
+              else f"{plural(t.agreements_signed, 'заключён', 'заключено', 'заключено')} "
+                   f"{counted(t.agreements_signed, 'договор', 'договора', 'договоров')} о сетевом "
+                   "взаимодействии")
+    in_force = ("действующих договоров нет" if not t.in_force else
+                f"действует {counted(t.in_force, 'договор', 'договора', 'договоров')}")
+    return f"За период {signed}; на {date_long(end)} {in_force}."
+
+
+def _webinars_said(data: MonitoringData) -> str:
+    if not data.sessions:
+        return "Методические вебинары в периоде не планировались."
+    w, rate, held = data.total.webinars, data.total.attendance_share, data.sessions_held
+    return (f"{plural(held, 'Состоялся', 'Состоялись', 'Состоялось')} "
+            f"{counted(held, 'вебинар', 'вебинара', 'вебинаров')} из запланированных "
+            f"{data.sessions}; {plural(w.invited, 'направлено', 'направлены', 'направлено')} "
+            f"{counted(w.invited, 'приглашение', 'приглашения', 'приглашений', 'n')}, "
+            f"{plural(w.registered, 'принята', 'приняты', 'принято')} "
+            f"{counted(w.registered, 'регистрация', 'регистрации', 'регистраций', 'f')}, "
+            f"{plural(w.attended, 'отмечено', 'отмечены', 'отмечено')} "
+            f"{counted(w.attended, 'участие', 'участия', 'участий', 'n')}"
+            + (f"; доля участия — {percent(rate)}." if rate is not None else "."))

@@ -26,6 +26,9 @@ class Table:
     # with a note that the whole table is in the .xlsx; None: everything.
     docx_columns: tuple[int, ...] | None = None
     docx_rows: int | None = None
+    # Said instead of a table with no rows («В периоде договоры … не действовали»); when
+    # empty, the renderer says that the period has no records for the table's title.
+    empty_text: str = ""
 
 
 @dataclass

@@ -5,11 +5,14 @@ are made with python-docx in the template's own styles and put in as XML («Та
 …» above each, a repeated bold header row, the «Итого» row bold), the charts are PNGs from
 adapters.charts placed as inline images («Рисунок 1 – …» under each). A table with
 `docx_rows`/`docx_columns` shows that part only and says that the whole is in the .xlsx.
+A table with no rows is not drawn: its `empty_text` is said instead, in the section's text;
+a chart with nothing to show (every value zero) is left out.
 """
 
 from __future__ import annotations
 
 import io
+import struct
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,6 +39,7 @@ from services.runtime import Tx
 TEMPLATE = "analytic_note.docx"
 TEXT_WIDTH_CM = 16.5
 CHART_WIDTH = Cm(16)
+CHART_MAX_HEIGHT = Cm(23)  # a tall chart (many bars) is scaled to fit the page
 
 
 @dataclass(frozen=True)
@@ -62,18 +66,20 @@ def render_docx(templates_dir, note: Note, signed: Signing) -> bytes:
     tables = charts_made = 0
     sections = []
     for number, section in enumerate(note.sections, start=1):
-        blocks, images = [], []
+        paragraphs, blocks, images = list(section.paragraphs), [], []
         for table in section.tables:
+            if not table.rows:
+                paragraphs.append(empty_text(table))
+                continue
             tables += 1
             blocks.append({"caption": f"Таблица {tables} – {table.title}",
                            "body": _table(template, table), "remark": _remark(table)})
-        for chart in section.charts:
+        for chart in filter(has_data, section.charts):
             charts_made += 1
-            images.append({"image": InlineImage(template, io.BytesIO(_png(chart)),
-                                                width=CHART_WIDTH),
+            images.append({"image": _image(template, _png(chart)),
                            "caption": f"Рисунок {charts_made} – {chart.title}"})
         sections.append({"number": number, "heading": section.heading,
-                         "paragraphs": section.paragraphs, "tables": blocks, "charts": images})
+                         "paragraphs": paragraphs, "tables": blocks, "charts": images})
     context = {
         "centre": signed.centre,
         "note": {"title": note.title, "subtitle": note.subtitle,
@@ -90,6 +96,22 @@ def render_docx(templates_dir, note: Note, signed: Signing) -> bytes:
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
+
+
+def empty_text(table: Table) -> str:
+    """What is said instead of a table with no rows."""
+    return table.empty_text or f"Сведений для таблицы «{table.title}» за период нет."
+
+
+def has_data(chart: Chart) -> bool:
+    return any(value for values in chart.series.values() for value in values)
+
+
+def _image(template: DocxTemplate, png: bytes) -> InlineImage:
+    width, height = struct.unpack(">II", png[16:24])  # the PNG's IHDR
+    if CHART_WIDTH * height / width > CHART_MAX_HEIGHT:
+        return InlineImage(template, io.BytesIO(png), height=CHART_MAX_HEIGHT)
+    return InlineImage(template, io.BytesIO(png), width=CHART_WIDTH)
 
 
 def _png(chart: Chart) -> bytes:
@@ -148,7 +170,7 @@ def _table(template: DocxTemplate, table: Table):
     _fill(grid.rows[0].cells, header, widths, size, bold=True, numeric=[False] * len(header),
           header=True)
     _repeat_header(grid.rows[0])
-    numeric = [all(isinstance(r[n], int | float) or r[n] in ("—", None) for r in body) and
+    numeric = [all(isinstance(r[n], int | float) or r[n] in ("—", "", None) for r in body) and
                any(isinstance(r[n], int | float) for r in body) for n in range(len(columns))]
     last = len(texts) - 1
     for index, row in enumerate(texts):

@@ -2,7 +2,8 @@
 
 Every table is there whole (a .docx may show only its first rows or main columns); numbers
 stay numbers, shares are fractions formatted as percents; headers bold, widths fitted
-(adapters.spreadsheet).
+(adapters.spreadsheet). A table with no rows keeps its sheet: the header, and under the
+title the sentence the .docx says instead of it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from adapters.spreadsheet import PERCENT, Sheet, Styled, Table as SheetTable, workbook
 from services import report_period
 from services.report_note import Note, Table
+from services.report_render import empty_text
 
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
@@ -30,15 +32,17 @@ def report_xlsx(note: Note, headline: Sequence[tuple[str, object, bool]]) -> byt
         for table in section.tables:
             number += 1
             name = _unique(table.sheet or f"Таблица {number}", used)
+            notes = [section.heading] + ([] if table.rows else [empty_text(table)])
             sheets.append(Sheet(name, f"Таблица {number}. {table.title}", [_table(table)],
-                                [section.heading]))
+                                notes))
     return workbook(sheets)
 
 
 def _table(table: Table) -> SheetTable:
-    rows = [list(r) for r in table.rows] + ([list(table.total)] if table.total else [])
+    total = table.total if table.rows else None  # a table with no rows is its header only
+    rows = [list(r) for r in table.rows] + ([list(total)] if total else [])
     formats = {i: PERCENT for i in table.percent_columns}
-    return SheetTable(table.header, rows, formats=formats, total=table.total is not None)
+    return SheetTable(table.header, rows, formats=formats, total=total is not None)
 
 
 def _value(value, share: bool):

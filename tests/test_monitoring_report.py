@@ -2,7 +2,8 @@
 
 `network(rt)` (shared by the other report tests) makes, straight into the store:
 
-  Выселковский район: S1 (head H1, deputy D1), S2 (head H2); S3 with nothing (not listed).
+  Выселковский район: S1 (head H1, deputy D1), S2 (head H2); S3 with nothing (listed, not
+    active: every organisation of the registry is in the monitoring).
   Кореновский район: P1, P2, P3 (partners, heads PH1–PH3). A guest G without an organisation.
   Agreements: P1 registered 01.03.2024 (in force) and an old one ended 31.01.2024; P2
     registered 10.05.2023 (in force), one cancelled, one registered 10.01.2025 (after);
@@ -26,7 +27,7 @@
     31.10 cancelled, 31.01.2025 planned.
 
 By activity (participations + applications + consultations): S1 5, P1 2 (1 attended),
-S2 2 (2 applications), P2 2, P3 0, then «Без организации».
+S2 2 (2 applications), P2 2, S3 0, P3 0, then «Без организации» (not numbered).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ from services import monitoring_report, reports
 from services.actors import Actor
 from services.audit import trail
 from services.errors import DomainError
-from services.monitoring_data import compute
+from services.monitoring_data import Activity, MonitoringData, MunicipalityRow, OrgRow, compute
+from services.webinar_report_data import Figures
 from tests.factories import make_partner, make_school, staff_actor
 from tests.webinar_factories import make_deputy
 
@@ -215,7 +217,7 @@ def consultation(org_id, state, held_at, form, now) -> Consultation:
 
 
 EXPECTED_FIGURES = {
-    "organisations": 5, "active_organisations": 4, "municipalities": 2,
+    "organisations": 6, "active_organisations": 4, "municipalities": 2,
     "agreements_signed": 2, "agreements_in_force": 3, "sessions": 4, "sessions_held": 2,
     "invitations": 10, "registrations": 8, "attendances": 4, "attendance_rate": 0.6667,
     "applications": 5, "winners": 1, "laureates": 1, "contest_participants": 1,
@@ -223,7 +225,7 @@ EXPECTED_FIGURES = {
 }
 MUNICIPALITIES = [  # Муниципалитет, Организаций, активных, договоров: заключено, действует;
     # участий, заявок, консультаций
-    ["Выселковский район", 2, 2, 0, 0, 2, 3, 2],
+    ["Выселковский район", 3, 2, 0, 0, 2, 3, 2],
     ["Кореновский район", 3, 2, 2, 3, 1, 2, 1],
     ["Без организации", 0, 0, 0, 0, 1, 0, 1],
 ]
@@ -240,8 +242,10 @@ ORGANISATIONS = [
     [2, "МБОУ СОШ № 1", "Кореновский район", "да", 1, 2, 2, 1, 1.0, 1, 0, 0, 1, 0, 2],
     [3, S2, "Выселковский район", "нет", 0, 2, 1, 0, 0.0, 2, 0, 1, 0, 0, 2],
     [4, "МБОУ СОШ № 2", "Кореновский район", "да", 0, 1, 0, 0, "—", 1, 0, 0, 0, 1, 2],
-    [5, "МБОУ СОШ № 3", "Кореновский район", "да", 1, 1, 0, 0, "—", 0, 0, 0, 0, 0, 0],
-    [6, "Без организации", "Без организации", "нет", 0, 0, 1, 1, 1.0, 0, 0, 0, 0, 1, 2],
+    [5, "МБОУ СОШ № 3 ст. Выселки", "Выселковский район", "нет", 0, 0, 0, 0, "—", 0, 0, 0, 0,
+     0, 0],
+    [6, "МБОУ СОШ № 3", "Кореновский район", "да", 1, 1, 0, 0, "—", 0, 0, 0, 0, 0, 0],
+    ["", "Без организации", "Без организации", "нет", 0, 0, 1, 1, 1.0, 0, 0, 0, 0, 1, 2],
 ]
 
 
@@ -259,7 +263,7 @@ def test_every_figure_of_the_monitoring_matches_the_hand_count(rt):
     result = content(rt)
     assert result.figures == EXPECTED_FIGURES
     by_muni, webinars, contests, forms, orgs = tables(result.note)
-    assert by_muni.rows == MUNICIPALITIES and by_muni.total == ["Итого", 5, 4, 2, 3, 4, 5, 4]
+    assert by_muni.rows == MUNICIPALITIES and by_muni.total == ["Итого", 6, 4, 2, 3, 4, 5, 4]
     assert webinars.rows == WEBINARS and webinars.total == ["Итого", 10, 8, 4, 1, 0.6667]
     assert contests.rows == CONTESTS and contests.total == ["Итого", 5, 1, 1, 1]
     assert forms.rows == [["онлайн", 2], ["очно", 1], ["по телефону", 1]]
@@ -274,18 +278,19 @@ def test_every_figure_of_the_monitoring_matches_the_hand_count(rt):
 def test_the_conclusions_give_the_counts_in_words(rt):
     network(rt)
     text = "\n".join(content(rt).note.conclusions)
-    for phrase in ("В мониторинге участвовали 5 (пять) организаций, они представляют "
-                   "2 (два) муниципалитета; активность проявили 4 (четыре), или 80\u00a0%.",
+    for phrase in ("В мониторинге участвовали 6 (шесть) организаций, они представляют "
+                   "2 (два) муниципалитета; активность проявили 4 (четыре), или 66,7\u00a0%.",
                    "За период заключено 2 (два) договора о сетевом взаимодействии; на "
                    "31 декабря 2024 г. действует 3 (три) договора.",
-                   "Состоялось 2 (два) вебинара из запланированных 4; направлено 10 (десять) "
-                   "приглашений, принято 8 (восемь) регистраций, отмечено 4 (четыре) участия; "
+                   "Состоялись 2 (два) вебинара из запланированных 4; направлено 10 (десять) "
+                   "приглашений, принято 8 (восемь) регистраций, отмечены 4 (четыре) участия; "
                    "доля участия — 66,7\u00a0%.",
                    "На конкурсы подано 5 (пять) заявок; победителей — 1 (один)",
                    "Проведены 4 (четыре) консультации",
                    f"Наиболее активны: {S1} (Выселковский район) — 5 мероприятий",
-                   "Не проявила активности 1 (одна) организация: рекомендуется адресно "
-                   "пригласить её"):
+                   "Не проявили активности 2 (две) организации: МБОУ СОШ № 3 ст. Выселки "
+                   "(Выселковский район); МБОУ СОШ № 3 (Кореновский район). Рекомендуется "
+                   "адресно пригласить их к участию"):
         assert phrase in text, phrase
 
 
@@ -356,3 +361,94 @@ def test_a_period_that_ends_before_it_starts_is_refused(rt):
         reports.generate(rt, "nothing", *YEAR, actor=Actor.system())
     with rt.session() as s:
         assert s.exec(select(Report)).all() == []
+
+
+def test_an_organisation_without_records_and_its_municipality_are_in_the_monitoring(rt):
+    network(rt)
+    make_school(rt, 4, municipality="Усть-Лабинский район")  # nothing at all in 2024
+    year = content(rt)
+    assert (year.figures["organisations"], year.figures["active_organisations"],
+            year.figures["municipalities"]) == (7, 4, 3)
+    by_muni, *_, orgs = tables(year.note)
+    assert by_muni.rows[2] == ["Усть-Лабинский район", 1, 0, 0, 0, 0, 0, 0]
+    assert by_muni.rows[3][:3] == ["Без организации", 0, 0]
+    assert by_muni.total[:3] == ["Итого", 7, 4]
+    # Numbered 1–7: the organisations; «Без организации» is listed but has no number.
+    assert [(row[0], row[1]) for row in orgs.rows[5:]] == [
+        (6, "МБОУ СОШ № 3"), (7, "МБОУ СОШ № 4 ст. Выселки"), ("", "Без организации")]
+    text = "\n".join(year.note.conclusions)
+    assert ("В мониторинге участвовали 7 (семь) организаций, они представляют 3 (три) "
+            "муниципалитета; активность проявили 4 (четыре), или 57,1\u00a0%.") in text
+    assert ("Не проявили активности 3 (три) организации: МБОУ СОШ № 3 ст. Выселки (Выселковский "
+            "район); МБОУ СОШ № 3 (Кореновский район); МБОУ СОШ № 4 ст. Выселки (Усть-Лабинский "
+            "район).") in text
+    # January–June: the guest and the consultation without an organisation are later, so
+    # there is no «Без организации» row at all.
+    half = tables(content(rt, date(2024, 1, 1), date(2024, 6, 30)).note)
+    assert [row[0] for row in half[-1].rows] == [1, 2, 3, 4, 5, 6, 7]
+    assert "Без организации" not in [row[0] for row in half[0].rows]
+
+
+# n → the index of the form agreeing with it (one, few, many) and its words (m, f, n).
+FORM = {1: 0, 2: 1, 5: 2, 11: 2, 21: 0}
+WORDS = {1: ("один", "одна", "одно"), 2: ("два", "две", "два"), 5: ("пять",) * 3,
+         11: ("одиннадцать",) * 3, 21: ("двадцать один", "двадцать одна", "двадцать одно")}
+
+
+def synthetic(n: int, active: bool = True) -> MonitoringData:
+    """n organisations in n municipalities, each invited, registered and present once."""
+    def activity(k: int) -> Activity:
+        return Activity(webinars=Figures(invited=k, registered=k, attended=k,
+                                         held_registered=k)) if active else Activity()
+
+    rows = [OrgRow(i, f"Школа {i}", f"Район {i}", False, activity(1)) for i in range(1, n + 1)]
+    munis = [MunicipalityRow(f"Район {i}", 1, int(active), activity(1))
+             for i in range(1, n + 1)]
+    return MonitoringData(*YEAR, rows, munis, activity(n), n if active else 0,
+                          n if active else 0, 0, {})
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 11, 21])
+def test_the_verbs_of_the_conclusions_agree_with_the_numbers(n):
+    m, f, neuter = WORDS[n]
+    form = FORM[n]
+
+    def pick(*forms: str) -> str:
+        return forms[form]
+
+    said = monitoring_report.conclusions(synthetic(n))
+    assert said[0] == (
+        f"В мониторинге {pick('участвовала', 'участвовали', 'участвовали')} {n} ({f}) "
+        f"{pick('организация', 'организации', 'организаций')}, "
+        f"{'она представляет' if n == 1 else 'они представляют'} {n} ({m}) "
+        f"{pick('муниципалитет', 'муниципалитета', 'муниципалитетов')}; активность "
+        f"{pick('проявила', 'проявили', 'проявили')} {n} ({f}), или 100\u00a0%.")
+    assert said[2] == (
+        f"{pick('Состоялся', 'Состоялись', 'Состоялось')} {n} ({m}) "
+        f"{pick('вебинар', 'вебинара', 'вебинаров')} из запланированных {n}; "
+        f"{pick('направлено', 'направлены', 'направлено')} {n} ({neuter}) "
+        f"{pick('приглашение', 'приглашения', 'приглашений')}, "
+        f"{pick('принята', 'приняты', 'принято')} {n} ({f}) "
+        f"{pick('регистрация', 'регистрации', 'регистраций')}, "
+        f"{pick('отмечено', 'отмечены', 'отмечено')} {n} ({neuter}) "
+        f"{pick('участие', 'участия', 'участий')}; доля участия — 100\u00a0%.")
+    passive = monitoring_report.conclusions(synthetic(n, active=False))
+    assert passive[0].endswith("; ни одна из них не проявила активности.")
+    assert passive[2] == "Методические вебинары в периоде не планировались."
+    named = "; ".join(f"Школа {i} (Район {i})" for i in range(1, n + 1))
+    assert passive[-1] == (
+        f"Не {pick('проявила', 'проявили', 'проявили')} активности {n} ({f}) "
+        f"{pick('организация', 'организации', 'организаций')}"
+        + (f": {named}." if n <= 10 else " (перечень — в таблице «Активность организаций»).")
+        + f" Рекомендуется адресно пригласить {'её' if n == 1 else 'их'} к участию в "
+          "мероприятиях площадки.")
+
+
+def test_no_organisations_and_no_webinars_are_said_without_zeros():
+    assert monitoring_report.conclusions(synthetic(0)) == [
+        "В реестре нет организаций — участников сетевого взаимодействия.",
+        "За период новых договоров о сетевом взаимодействии не заключалось; на 31 декабря "
+        "2024 г. действующих договоров нет.",
+        "Методические вебинары в периоде не планировались.",
+        "Заявок на конкурсы в периоде не поступало.",
+        "Консультации по запросам участников в периоде не проводились."]

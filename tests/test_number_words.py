@@ -2,7 +2,7 @@
 
 import pytest
 
-from adapters.number_words import counted, in_words, percent
+from adapters.number_words import counted, in_words, percent, them
 
 
 @pytest.mark.parametrize(("n", "gender", "expected"), [
@@ -24,3 +24,11 @@ def test_in_words_and_percent():
     assert percent(0.725) == "72,5\u00a0%"
     assert percent(1.0) == "100\u00a0%"
     assert percent(1 / 3) == "33,3\u00a0%"
+
+
+@pytest.mark.parametrize(("n", "gender", "expected"), [
+    (1, "m", "его"), (1, "f", "её"), (2, "f", "их"), (5, "m", "их"), (11, "m", "их"),
+    (21, "m", "их"),  # «выдан 21 сертификат, их получили…»
+])
+def test_them(n, gender, expected):
+    assert them(n, gender) == expected

@@ -46,7 +46,7 @@ def test_the_generate_flow_stores_the_report_and_names_its_files_as_artifacts(fl
                             return_state=True)
     view = state.result()
     assert (view["id"], view["version"], view["new"]) == (1, 1, True)
-    assert ("Организаций в мониторинге", "5", 5) in [tuple(f) for f in view["figures"]]
+    assert ("Организаций в мониторинге", "6", 6) in [tuple(f) for f in view["figures"]]
     found = artifacts(state.state_details.flow_run_id)
     markdown, table = found["markdown"], found["table"]
     assert markdown.key == "report-monitoring-2024"

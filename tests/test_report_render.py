@@ -10,6 +10,7 @@ import io
 from datetime import date
 
 import docx
+from docx.shared import Cm
 from openpyxl import load_workbook
 
 from adapters import charts
@@ -80,6 +81,47 @@ def test_the_docx_has_the_heading_tables_charts_and_author(rt):
     assert len(document.inline_shapes) == 3
 
 
+def test_an_empty_table_is_said_in_a_sentence_and_an_empty_chart_left_out(rt, tmp_path):
+    note = sample_note()
+    first, second = note.sections
+    first.tables.insert(0, Table("Договоры периода", ["№", "Партнёр"], [],
+                                 empty_text="В периоде договоры не действовали."))
+    second.tables.append(Table("Вебинары", ["№", "Тема"], [], ["Итого", 0]))
+    first.charts.append(Chart("Пустые столбцы", "bar", ["А", "Б"], {"Ряд": [0, 0]}))
+    second.charts.insert(0, Chart("Пустой круг", "pie", ["Да", "Нет"], {"Число": [0, 0]}))
+    with rt.transaction() as tx:
+        signed = signing(tx, None, date(2024, 7, 1))
+    data = render_docx(rt.docx.templates_dir, note, signed)
+    text = docx_text(data)
+    assert ("Абзац первого раздела.\nВ периоде договоры не действовали.\n"
+            "Таблица 1 – Малая таблица") in text
+    assert "Сведений для таблицы «Вебинары» за период нет." in text
+    assert "Таблица 3" not in text and "Договоры периода" not in text
+    assert "Пустые столбцы" not in text and "Пустой круг" not in text
+    assert "Рисунок 2 – Круг" in text and "Рисунок 4" not in text
+    document = docx.Document(io.BytesIO(data))
+    assert len(document.tables) == 2 and len(document.inline_shapes) == 3
+    wb = load_workbook(io.BytesIO(report_xlsx(note, [])))
+    assert wb.sheetnames == ["Сводка", "Таблица 1", "Малая", "Малая (2)", "Таблица 4"]
+    assert [[c.value for c in row] for row in wb["Таблица 1"].iter_rows()] == [
+        ["Таблица 1. Договоры периода", None], ["Первый раздел", None],
+        ["В периоде договоры не действовали.", None], [None, None], ["№", "Партнёр"]]
+    assert wb["Таблица 4"].max_row == 5  # the header, no «Итого» of nothing
+
+
+def test_a_tall_chart_is_scaled_to_the_page(rt):
+    labels = [f"Заседание творческой группы № {n} по вопросам сети" for n in range(1, 41)]
+    note = sample_note()
+    note.sections[0].charts = [Chart("Много полос", "barh", labels,
+                                     {"Участников": list(range(1, 41))})]
+    note.sections[1].charts = []
+    with rt.transaction() as tx:
+        signed = signing(tx, None, date(2024, 7, 1))
+    shape = docx.Document(io.BytesIO(render_docx(rt.docx.templates_dir, note, signed))) \
+        .inline_shapes[0]
+    assert shape.height == Cm(23) and shape.width < Cm(16)
+
+
 def test_a_chart_is_the_same_bytes_for_the_same_data():
     one = charts.render("bar", "Посещаемость", ["Выселковский район"], {"Участий": [3]})
     assert one == charts.render("bar", "Посещаемость", ["Выселковский район"], {"Участий": [3]})
@@ -132,7 +174,7 @@ def test_the_generated_monitoring_reads_back_with_its_figures(rt):
     first = document.tables[0]
     assert [[c.text for c in row.cells] for row in first.rows][1:] == [
         [str(v) for v in row] for row in MUNICIPALITIES] + [
-        ["Итого", "5", "4", "2", "3", "4", "5", "4"]]
+        ["Итого", "6", "4", "2", "3", "4", "5", "4"]]
     webinars = document.tables[1]
     assert [c.text for c in webinars.rows[-1].cells] == [
         "Итого", "10", "8", "4", "1", "66,7\u00a0%"]
@@ -140,8 +182,8 @@ def test_the_generated_monitoring_reads_back_with_its_figures(rt):
     assert [c.text for c in orgs.rows[1].cells] == [
         "1", S1, "Выселковский район", "нет", "2", "1", "2", "5"]
     assert len([r for r in document.part.rels.values() if r.reltype == IMAGE]) == 2
-    assert ("1. В мониторинге участвовали 5 (пять) организаций, они представляют 2 (два) "
-            "муниципалитета; активность проявили 4 (четыре), или 80\u00a0%.") in text
+    assert ("1. В мониторинге участвовали 6 (шесть) организаций, они представляют 2 (два) "
+            "муниципалитета; активность проявили 4 (четыре), или 66,7\u00a0%.") in text
     assert "Проведены 4 (четыре) консультации" in text
     wb = load_workbook(io.BytesIO(documents.read_bytes(rt, xlsx_doc)))
     assert wb.sheetnames == ["Сводка", "Муниципалитеты", "Вебинары", "Конкурсы",
@@ -150,7 +192,8 @@ def test_the_generated_monitoring_reads_back_with_its_figures(rt):
     assert summary["Организаций в мониторинге"] == EXPECTED_FIGURES["organisations"]
     assert summary["Доля участия"] == 0.6667 and summary["Консультаций проведено"] == 4
     orgs_sheet = wb["Организации"]
-    assert orgs_sheet.max_row == 4 + 6 and orgs_sheet.max_column == 15
+    assert orgs_sheet.max_row == 4 + 7 and orgs_sheet.max_column == 15
+    assert [c.text for c in orgs.rows[-1].cells][:2] == ["", "Без организации"]
     assert orgs_sheet["I5"].value == 0.6667 and orgs_sheet["I5"].number_format == "0.0%"
 
 
