@@ -9,7 +9,7 @@ from rich.table import Table
 
 from adapters.russian import date_short
 from cli.common import BY_OPTION, actor, console, friendly, rt
-from services import contest_experts, contest_results, contest_review
+from services import contest_experts, contest_results, contest_review, contest_review_reminders
 
 
 def register(app: typer.Typer) -> None:
@@ -69,7 +69,7 @@ def replace_expert(application_id: int, expert_id: int,
 @friendly
 def late(contest_id: int):
     """Кто из экспертов ещё не прислал оценки."""
-    due, rows = contest_review.late_report(rt(), contest_id)
+    due, rows = contest_review_reminders.late_report(rt(), contest_id)
     table = Table("Эксперт", "Email", "Не оценены", title=f"Срок экспертизы {date_short(due)}")
     for row in rows:
         table.add_row(*row)

@@ -8,7 +8,7 @@ from sqlmodel import select
 from flows.mail import drain_outbox
 from flows.runtime import runtime
 from models import Application, Assignment, Contest, ContestState, Document
-from services import contest_results, contest_review, contests
+from services import contest_results, contest_review, contest_review_reminders, contests
 from services.actors import Actor
 from services.errors import NotFound
 from services.org import staff_actor
@@ -48,7 +48,7 @@ def assign_task(contest_id: int, staff_login: str) -> int:
 
 @task(name="remind-experts")
 def remind_task() -> list[int]:
-    return contest_review.remind_experts(runtime())
+    return contest_review_reminders.remind_experts(runtime())
 
 
 @task(name="tally-contest")

@@ -21,6 +21,7 @@ from models import (
 from services import (
     contest_results as results,
     contest_review as review,
+    contest_review_reminders as reminders,
     contest_screening,
     contests,
 )
@@ -136,10 +137,10 @@ def test_replacing_one_expert_keeps_the_other_assignments(rt, reviewing):
 
 def test_reminders_before_and_after_the_due_date_each_once(rt, reviewing, clock):
     clock.set(datetime(2024, 4, 7, 6, 0, tzinfo=UTC))  # three days before 10 April
-    assert sorted(review.remind_experts(rt)) == sorted(reviewing["experts"])
-    assert review.remind_experts(rt) == []
+    assert sorted(reminders.remind_experts(rt)) == sorted(reviewing["experts"])
+    assert reminders.remind_experts(rt) == []
     clock.set(datetime(2024, 4, 14, 6, 0, tzinfo=UTC))  # overdue, a late sweep: one letter
-    assert len(review.remind_experts(rt)) == 4
+    assert len(reminders.remind_experts(rt)) == 4
     overdue = [m for m in emails(rt, template="contest_expert_reminder")
                if "истёк" in m.subject]
     assert len(overdue) == 4
@@ -215,7 +216,7 @@ def test_the_whole_contest_to_the_award(rt, reviewing, clock):
 def test_staff_see_which_experts_are_late(rt, reviewing):
     for token in tokens(rt, 2).values():
         review.submit_review(rt, token, scores(7, 7, 7, 7, 7), "Готово")
-    due, rows = review.late_report(rt, reviewing["contest"])
+    due, rows = reminders.late_report(rt, reviewing["contest"])
     assert due.isoformat() == "2024-04-10"
     late_names = {name for name, _, _ in rows}
     assert len(rows) == 3 and not any(name.startswith("Эксперт2") for name in late_names)
