@@ -25,16 +25,19 @@ TO = typer.Option(None, "--to", help="Конец периода, ДД.ММ.ГГ�
 YEAR = typer.Option(None, "--year", help="Календарный год, например 2024")
 HALF = typer.Option(None, "--half", help="Полугодие: 2024-1 (январь–июнь) или 2024-2 "
                                          "(июль–декабрь)")
+AGAIN = typer.Option(False, "--again", help="Составить новую версию, даже если данные не "
+                                            "изменились (например, после правки шаблона)")
 
 
 def _period(from_: str | None, to: str | None, year: str | None, half: str | None):
     return report_period.resolve(start=from_, end=to, year_text=year, half_text=half)
 
 
-def _generate(kind: str, period, by: str | None, subject: str = "") -> None:
+def _generate(kind: str, period, by: str | None, subject: str = "",
+              again: bool = False) -> None:
     r = rt()
     done = reports.generate_report(r, kind, *period, subject=subject,
-                                   actor=common.actor(r, by))
+                                   actor=common.actor(r, by), again=again)
     print_report(report_queries.show(r, done.report.id), created=done.created)
 
 
@@ -58,27 +61,27 @@ def print_report(view: dict, created: bool | None = None) -> None:
 @friendly
 def monitoring(from_: Optional[str] = FROM, to: Optional[str] = TO,
                year: Optional[str] = YEAR, half: Optional[str] = HALF,
-               by: Optional[str] = BY_OPTION):
+               by: Optional[str] = BY_OPTION, again: bool = AGAIN):
     """Мониторинг активности участников сетевого взаимодействия за период."""
-    _generate("monitoring", _period(from_, to, year, half), by)
+    _generate("monitoring", _period(from_, to, year, half), by, again=again)
 
 
 @app.command("effectiveness")
 @friendly
 def effectiveness(from_: Optional[str] = FROM, to: Optional[str] = TO,
                   year: Optional[str] = YEAR, half: Optional[str] = HALF,
-                  by: Optional[str] = BY_OPTION):
+                  by: Optional[str] = BY_OPTION, again: bool = AGAIN):
     """«Эффективность сетевого взаимодействия» (июнь и декабрь: --half 2024-1 / 2024-2)."""
-    _generate("effectiveness", _period(from_, to, year, half), by)
+    _generate("effectiveness", _period(from_, to, year, half), by, again=again)
 
 
 @app.command("plan")
 @friendly
 def plan(from_: Optional[str] = FROM, to: Optional[str] = TO,
          year: Optional[str] = YEAR, half: Optional[str] = HALF,
-         by: Optional[str] = BY_OPTION):
+         by: Optional[str] = BY_OPTION, again: bool = AGAIN):
     """Отчёт о выполнении плана работы (за год: --year 2024)."""
-    _generate("plan", _period(from_, to, year, half), by)
+    _generate("plan", _period(from_, to, year, half), by, again=again)
 
 
 @app.command("events")
@@ -89,7 +92,7 @@ def events(contest: Optional[int] = typer.Option(None, "--contest", help="Ном
                                                  help="Номер заседания творческой группы"),
            from_: Optional[str] = FROM, to: Optional[str] = TO,
            year: Optional[str] = YEAR, half: Optional[str] = HALF,
-           by: Optional[str] = BY_OPTION):
+           by: Optional[str] = BY_OPTION, again: bool = AGAIN):
     """Анализ мероприятий: одного (--contest / --cycle / --meeting) или всех за период.
     Для одного мероприятия период по умолчанию — его собственные сроки: конкурс — от
     объявления до подведения итогов, цикл — от первого до последнего вебинара, заседание —
@@ -101,7 +104,7 @@ def events(contest: Optional[int] = typer.Option(None, "--contest", help="Ном
     subject = subjects[0] if subjects else ""
     period = event_report.period(rt(), subject, start=from_, end=to, year_text=year,
                                  half_text=half)
-    _generate("events", period, by, subject)
+    _generate("events", period, by, subject, again)
 
 
 @app.command("list")

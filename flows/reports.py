@@ -27,10 +27,12 @@ HALF_YEAR_SCHEDULES = [Cron("45 23 30 6 *", timezone="Europe/Moscow"),
 
 
 @task(name="generate-report")
-def generate_task(kind: str, start: date, end: date, subject: str, staff_login: str) -> dict:
+def generate_task(kind: str, start: date, end: date, subject: str, staff_login: str,
+                  again: bool = False) -> dict:
     rt = runtime()
     actor = staff_actor(rt, staff_login) if staff_login else Actor.scheduler()
-    done = reports.generate_report(rt, kind, start, end, subject=subject, actor=actor)
+    done = reports.generate_report(rt, kind, start, end, subject=subject, actor=actor,
+                                   again=again)
     return {**report_queries.show(rt, done.report.id), "new": done.created}
 
 
@@ -63,10 +65,11 @@ def publish(view: dict) -> None:
 
 @flow(name="report-generate", log_prints=True)
 def generate_report(kind: str, start: date, end: date, subject: str = "",
-                    staff_login: str = "") -> dict:
+                    staff_login: str = "", again: bool = False) -> dict:
     """A report (monitoring, effectiveness, plan, events) for [start, end]; a new version only
-    when its figures changed. The files appear as the run's artifacts."""
-    view = generate_task(kind, start, end, subject, staff_login)
+    when its figures changed, or when `again` (to render it by an edited template). The files
+    appear as the run's artifacts."""
+    view = generate_task(kind, start, end, subject, staff_login, again)
     publish(view)
     print(f"{view['title']} № {view['id']}, версия {view['version']}: {view['docx']}")
     return view

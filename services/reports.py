@@ -2,10 +2,11 @@
 
 `generate` computes the kind's content in one transaction; when its fingerprint (the headline
 figures and every table's cells) equals the last version's, that version is returned as it
-is and nothing is written. Otherwise the .docx справка and the .xlsx data are rendered
-outside the transaction (charts take a moment) and stored with the next version in a second
-one, audited as «report_generated». A concurrent run making the same version loses the
-unique constraint and then finds the other's row.
+is and nothing is written — unless asked `again` (after the template was edited, say): then
+a new version is made all the same, audited with {"again": true}. Otherwise the .docx справка
+and the .xlsx data are rendered outside the transaction (charts take a moment) and stored
+with the next version in a second one, audited as «report_generated». A concurrent run
+making the same version loses the unique constraint and then finds the other's row.
 
 `report_kinds` is the registry: each kind names the module whose `build(tx, start, end,
 subject) -> ReportContent` makes its content (imported when used) and whose optional
@@ -106,15 +107,18 @@ class Generated:
 
 
 def generate(rt: Runtime, kind: str, start: date, end: date, *, subject: str = "",
-             actor: Actor) -> Report:
+             actor: Actor, again: bool = False) -> Report:
     """The report of `kind` for [start, end] (Moscow days, both included): the last version
-    when nothing it reports has changed, else a new version with its .docx and .xlsx."""
-    return generate_report(rt, kind, start, end, subject=subject, actor=actor).report
+    when nothing it reports has changed (and not `again`), else a new version with its .docx
+    and .xlsx."""
+    return generate_report(rt, kind, start, end, subject=subject, actor=actor,
+                           again=again).report
 
 
 def generate_report(rt: Runtime, kind: str, start: date, end: date, *, subject: str = "",
-                    actor: Actor) -> Generated:
-    """`generate`, telling whether a new version was made."""
+                    actor: Actor, again: bool = False) -> Generated:
+    """`generate`, telling whether a new version was made; `again` makes one even when the
+    figures are those of the last version (to render it by an edited template)."""
     spec = kind_of(kind)
     report_period.checked(start, end)
     if spec.period_only and subject:
@@ -124,15 +128,15 @@ def generate_report(rt: Runtime, kind: str, start: date, end: date, *, subject: 
         content = spec.build(tx, start, end, subject)
         digest = fingerprint(content)
         last = _last(tx, kind, start, end, subject)
-        if last is not None and last.figures_sha256 == digest:
+        if not again and last is not None and last.figures_sha256 == digest:
             return Generated(last, False)
         signed = report_render.signing(tx, actor.person_id, moscow_date(tx.now))
     files = (report_render.render_docx(rt.docx.templates_dir, content.note, signed),
              report_xlsx(content.note, headline(kind, content.figures)))
     try:
-        return _store(rt, spec, start, end, subject, content, digest, files, actor)
+        return _store(rt, spec, start, end, subject, content, digest, files, actor, again)
     except IntegrityError:  # the same version stored at this moment by a concurrent run
-        return _store(rt, spec, start, end, subject, content, digest, files, actor)
+        return _store(rt, spec, start, end, subject, content, digest, files, actor, again)
 
 
 def _last(tx: Tx, kind: str, start: date, end: date, subject: str) -> Report | None:
@@ -143,10 +147,10 @@ def _last(tx: Tx, kind: str, start: date, end: date, subject: str) -> Report | N
 
 def _store(rt: Runtime, spec: ReportKind, start: date, end: date, subject: str,
            content: ReportContent, digest: str, files: tuple[bytes, bytes],
-           actor: Actor) -> Generated:
+           actor: Actor, again: bool) -> Generated:
     with rt.transaction() as tx:
         last = _last(tx, spec.kind, start, end, subject)
-        if last is not None and last.figures_sha256 == digest:
+        if not again and last is not None and last.figures_sha256 == digest:
             return Generated(last, False)
         version = (last.version if last else 0) + 1
         report = Report(kind=spec.kind, period_start=start, period_end=end, subject=subject,
@@ -170,6 +174,7 @@ def _store(rt: Runtime, spec: ReportKind, start: date, end: date, subject: str,
                      document_ids=[docx.id, xlsx.id],
                      details={"kind": spec.kind, "period_start": start.isoformat(),
                               "period_end": end.isoformat(), "subject": subject,
-                              "version": version, "figures_sha256": digest})
+                              "version": version, "figures_sha256": digest}
+                     | ({"again": True} if again else {}))
         tx.session.flush()
         return Generated(report, True)

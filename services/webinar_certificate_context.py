@@ -16,7 +16,7 @@ from adapters.russian import date_long, local_date, plural
 from models import Person
 from models.webinar import Registration, WebinarCycle, WebinarSession
 
-NUMBER_KIND = "webinar_certificate"  # services.numbering kind: «ВС-n/year», per cycle year
+NUMBER_KIND = "webinar_certificate"  # services.numbering kind: «ВС-n/year», year of issue
 TEMPLATE = "webinar_certificate.docx"
 CYCLE_SCOPE = "cycle"
 TOOK_PART = {"female": "приняла участие", "male": "принял участие"}

@@ -6,7 +6,8 @@ The cycle's rule decides who qualifies:
 - min_sessions: one certificate per person who attended at least `cycle.min_sessions` of
   the cycle's sessions, scope «cycle»; issued as soon as the person qualifies.
 
-Each certificate gets a number «ВС-n/year» (services.numbering, no gaps), a row, a .docx
+Each certificate gets a number «ВС-n/year» (services.numbering, no gaps; the year is that of
+issue in Moscow, like every registry number, not the cycle's), a row, a .docx
 rendered in one batch with the others, a letter with the .docx attached, and its attended
 registrations move to «сертификат выдан». All of one batch is one transaction: a retry after a
 crash finds either the whole batch (and skips it) or none of it (and the same numbers again).
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import select
 
+from adapters.clock import moscow_date
 from adapters.russian import date_long
 from models import Organisation, Person
 from models.webinar import (
@@ -133,9 +135,10 @@ def _issue(tx: Tx, cycle: WebinarCycle, sessions: dict[int, WebinarSession], uni
     docs: list = []
     if new:
         centre, issued_on = centre_card(tx), date_long(tx.now)
+        year = moscow_date(tx.now).year  # the registry year: that of issue
         for unit in new:
-            n = numbering.next_number(tx, ctx.NUMBER_KIND, cycle.year)
-            unit.number = ctx.certificate_number(n, cycle.year)
+            unit.number = ctx.certificate_number(
+                numbering.next_number(tx, ctx.NUMBER_KIND, year), year)
         docs = documents.render_documents(
             tx, template=ctx.TEMPLATE, object_kind="webinar_cycle", kind="webinar_certificate",
             items=[{"key": ctx.document_key(cycle.id, u), "object_id": cycle.id,

@@ -45,6 +45,9 @@ def test_monitoring_for_a_year_prints_the_figures_and_the_files(rt, imc):
     assert Path(view["docx"]).is_file() and Path(view["xlsx"]).read_bytes()[:2] == b"PK"
     same = imc("monitoring", "--from", "01.01.2024", "--to", "31.12.2024")
     assert "№ 1, версия 1 — данные не изменились, это прежняя версия" in same
+    again = imc("monitoring", "--year", "2024", "--again")
+    assert "№ 2, версия 2 — новая версия" in again
+    assert report_queries.show(rt, 2)["docx"] != view["docx"]
     listing = imc("list")
     assert "Мониторинг активности участников сетевого взаимодействия" in listing
     assert "01.01.2024–31.12.2024" in listing
@@ -80,6 +83,11 @@ def test_the_year_end_plan_and_event_reports_go_through_the_same_command(rt, imc
     assert "Анализ методических, конкурсных и организационных мероприятий № 2" in events
     cycle = imc("events", "--cycle", "1")
     assert "предмет: webinar_cycle:1" in cycle
+    imc("effectiveness", "--half", "2024-2")
+    for args in (("plan", "--year", "2024"), ("events", "--cycle", "1"),
+                 ("effectiveness", "--half", "2024-2")):
+        assert "данные не изменились" in imc(*args)
+        assert "версия 2 — новая версия" in imc(*args, "--again")
 
 
 @pytest.mark.parametrize(("args", "message"), [

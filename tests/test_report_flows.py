@@ -59,6 +59,9 @@ def test_the_generate_flow_stores_the_report_and_names_its_files_as_artifacts(fl
     assert {"Показатель": "Консультаций проведено", "Значение": "4"} in rows
     again = generate_report(kind="monitoring", **YEAR)
     assert (again["id"], again["version"], again["new"]) == (1, 1, False)
+    forced = generate_report(kind="monitoring", **YEAR, again=True)
+    assert (forced["id"], forced["version"], forced["new"]) == (2, 2, True)
+    assert forced["docx"] != view["docx"]
 
 
 def test_the_half_year_flow_reports_the_half_ended_on_the_run_day(flow_rt):

@@ -227,3 +227,37 @@ def test_the_audit_names_the_generation_in_russian():
 
     assert action_label("report", "report_generated") == (
         "сформирована аналитическая справка (.docx и .xlsx)")
+
+
+def test_again_renders_unchanged_figures_by_the_edited_template_as_a_new_version(
+        rt, tmp_path, monkeypatch):
+    from sqlmodel import select
+
+    from adapters.docx_render import DocxRenderer
+    from models import AuditEntry
+    from scripts.build_report_templates import NAME, build_all
+
+    network(rt)
+    first = reports.generate(rt, "monitoring", *YEAR, actor=staff_actor(rt))
+    build_all(tmp_path)  # staff edit the template: a line added at its end
+    edited = docx.Document(str(tmp_path / NAME))
+    edited.add_paragraph("Справка составлена по новому шаблону.")
+    edited.save(str(tmp_path / NAME))
+    monkeypatch.setattr(rt, "docx", DocxRenderer(tmp_path))
+    same = reports.generate_report(rt, "monitoring", *YEAR, actor=staff_actor(rt))
+    assert (same.report.id, same.created) == (first.id, False)
+
+    done = reports.generate_report(rt, "monitoring", *YEAR, actor=staff_actor(rt), again=True)
+    assert done.created and done.report.version == 2
+    assert done.report.figures_sha256 == first.figures_sha256
+    new_text = docx_text(documents.read_bytes(rt, _doc(rt, done.report.docx_document_id)))
+    old_text = docx_text(documents.read_bytes(rt, _doc(rt, first.docx_document_id)))
+    assert "Справка составлена по новому шаблону." in new_text
+    assert "по новому шаблону" not in old_text
+    with rt.session() as s:
+        audited = s.exec(select(AuditEntry).where(AuditEntry.object_kind == "report",
+                                                  AuditEntry.action == "report_generated")
+                         .order_by(AuditEntry.id)).all()
+    assert [(a.object_id, a.details.get("again")) for a in audited] == [
+        (first.id, None), (done.report.id, True)]
+    assert audited[1].details["version"] == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from rich.console import Console
 from sqlmodel import select
@@ -102,6 +104,26 @@ def test_per_session_certificates_for_attendees_exactly_once(rt):
                      "МБОУ СОШ № 3 ст. Выселки", "О.А. Верзунова"):
         assert expected in text
     assert "{{" not in text and "{%" not in text
+
+
+def test_the_number_carries_the_year_of_issue_not_the_cycle_year(rt):
+    cycle_id, ids = announced_cycle(rt, schools=2)
+    register_all(rt, ids, schools=2)
+    actor = staff_actor(rt)
+    hold(rt, ids[0], attended=[head(1)])
+    assert issue_certificates(rt, cycle_id, actor=actor).numbers == ["ВС-1/2024"]
+
+    hold(rt, ids[1], attended=[head(2)])
+    rt.clock.set(datetime(2025, 1, 10, 6, 0, tzinfo=UTC))  # 10 January 2025, 09:00 in Moscow
+    assert issue_certificates(rt, cycle_id, actor=actor).numbers == ["ВС-1/2025"]
+    with rt.transaction() as tx:
+        assert numbering.peek(tx, "webinar_certificate", 2024) == 1
+        assert numbering.peek(tx, "webinar_certificate", 2025) == 1
+    assert [row["number"] for row in certificate_list(rt, cycle_id)] == [
+        "ВС-1/2024", "ВС-1/2025"]
+    text = certificate_text(rt, "ВС-1/2025")
+    assert "Регистрационный № ВС-1/2025" in text and "10 января 2025 г." in text
+    assert "«Осенний цикл»" in text  # the cycle of 2024
 
 
 def test_min_sessions_only_the_qualified_issued_as_they_qualify(rt):
