@@ -8,14 +8,30 @@ come), never an earlier one it missed; each wave goes once (outbox key
 `plan:occ:{id}:remind:{offset}`), through the audited `remind` transition.
 
 From the day after the due date the occurrence becomes «просрочено» (`mark_overdue`) and is
-escalated once (`escalate`): a letter to the director and a notice to the responsible person.
-Closed and cancelled occurrences are never touched. Each pass selects its occurrences by a
-due-date range and works through them in batches, one transaction per batch, the rows locked
-(PostgreSQL) so two sweeps never both send.
+escalated once (`escalate`). Escalation is a digest: one sweep run sends ONE letter to the
+director listing every occurrence escalated in the run, and ONE notice to each responsible
+person listing their own; a digest of one item reads like a single letter. Closed and
+cancelled occurrences are never touched.
+
+Transactions, and why a crash loses and duplicates nothing:
+1. The ids to mark are collected first (read only): «запланировано» past due, and
+   «просрочено» not yet escalated (left so by an earlier run that stopped after step 2).
+2. `mark_overdue` in batches of BATCH, one transaction each. The mark alone sends nothing,
+   so a crash between batches leaves occurrences «просрочено» without `escalated_at`: the
+   next run collects them again in step 1.
+3. ONE transaction escalates them all: each occurrence's `escalate` (audited, the digest's
+   letters in its email_ids, `escalated_at` set) and the digests queued together, so an
+   occurrence is escalated if and only if a letter naming it is queued. A crash here rolls
+   both back; the rows are locked (PostgreSQL) and re-checked, so a concurrent sweep finds
+   them escalated and sends nothing. Outbox keys come from the digest's sorted occurrence
+   ids (`plan:escalation:{sha256[:16]}:to:{person}`, `plan:overdue:…`): a retried step
+   queues the same letter once. A digest's outbox row points at its earliest occurrence;
+   every occurrence's `escalate` audit entry lists the digest letters that name it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -59,7 +75,11 @@ def sweep(rt: Runtime) -> dict:
     for start in range(0, len(late), BATCH):
         with rt.transaction() as tx:
             for row in _locked(tx, late[start:start + BATCH]):
-                _overdue(tx, row, report)
+                if _mark_overdue(tx, row):
+                    report["overdue"].append(row.occ.id)
+    if late:
+        with rt.transaction() as tx:
+            report["escalations"] = _escalate(tx, _locked(tx, late))
     return report
 
 
@@ -121,28 +141,63 @@ def _remind(tx: Tx, row: _Row) -> bool:
     return True
 
 
-def _overdue(tx: Tx, row: _Row, report: dict) -> None:
+def _mark_overdue(tx: Tx, row: _Row) -> bool:
     occ, today = row.occ, moscow_date(tx.now)
-    if occ.state == O.PLANNED and occ.due < today:
-        with transition(tx, M, occ, "mark_overdue", actor=Actor.scheduler(), day=today) as step:
-            step.details.update(due=f"{occ.due:%d.%m.%Y}", day=f"{today:%d.%m.%Y}")
-        report["overdue"].append(occ.id)
-    if occ.state != O.OVERDUE or occ.escalated_at is not None:
-        return
-    head, late = _director(tx), (today - occ.due).days
-    with transition(tx, M, occ, "escalate", actor=Actor.scheduler()) as step:
-        queue_to_person(tx, head, key=f"plan:occ:{occ.id}:escalation:to:{head.id}",
-                        template="plan_escalation", step=step, object_kind=KIND,
-                        object_id=occ.id, context=_context(tx, row, head, days_late=late))
-        person = row.responsible
-        if person is not None and person.id != head.id:
-            queue_to_person(tx, person, key=f"plan:occ:{occ.id}:overdue:to:{person.id}",
-                            template="plan_overdue", step=step, object_kind=KIND,
-                            object_id=occ.id, context=_context(tx, row, person, days_late=late))
-        occ.escalated_at = tx.now
-        step.details.update(due=f"{occ.due:%d.%m.%Y}", days_late=late,
-                            responsible=person.full_name if person else "")
-    report["escalations"].append(occ.id)
+    if occ.state != O.PLANNED or occ.due >= today:
+        return False
+    with transition(tx, M, occ, "mark_overdue", actor=Actor.scheduler(), day=today) as step:
+        step.details.update(due=f"{occ.due:%d.%m.%Y}", day=f"{today:%d.%m.%Y}")
+    return True
+
+
+def _escalate(tx: Tx, rows: list[_Row]) -> list[int]:
+    """Escalate the locked rows still «просрочено» and not escalated, with their digests."""
+    rows = [r for r in rows if r.occ.state == O.OVERDUE and r.occ.escalated_at is None]
+    if not rows:
+        return []
+    head, today = _director(tx), moscow_date(tx.now)
+    letters = {head.id: _digest(tx, head, rows, "plan_escalation", "escalation")}
+    theirs: dict[int, list[_Row]] = {}
+    for row in rows:
+        if row.responsible is not None and row.responsible.id != head.id:
+            theirs.setdefault(row.responsible.id, []).append(row)
+    for own in theirs.values():
+        person = own[0].responsible
+        letters[person.id] = _digest(tx, person, own, "plan_overdue", "overdue")
+    for row in rows:
+        occ, person = row.occ, row.responsible
+        with transition(tx, M, occ, "escalate", actor=Actor.scheduler()) as step:
+            step.email_ids.append(letters[head.id].id)
+            if person is not None and person.id != head.id:
+                step.email_ids.append(letters[person.id].id)
+            occ.escalated_at = tx.now
+            step.details.update(due=f"{occ.due:%d.%m.%Y}", days_late=(today - occ.due).days,
+                                responsible=person.full_name if person else "",
+                                digest_items=len(rows))
+    return [r.occ.id for r in rows]
+
+
+def digest_key(kind: str, occurrence_ids: list[int], person_id: int) -> str:
+    """The outbox key of a digest: the same occurrences to the same person give one letter."""
+    ids = ",".join(str(i) for i in sorted(occurrence_ids))
+    return f"plan:{kind}:{hashlib.sha256(ids.encode()).hexdigest()[:16]}:to:{person_id}"
+
+
+def _digest(tx: Tx, person: Person, rows: list[_Row], template: str, kind: str):
+    today, n = moscow_date(tx.now), len(rows)
+    entries = [_context(tx, r, person, days_late=(today - r.occ.due).days) for r in rows]
+    plans = sorted({r.plan.year for r in rows})
+    of_plans = (f"плана работы на {plans[0]} год" if len(plans) == 1 else
+                f"планов работы на {', '.join(map(str, plans[:-1]))} и {plans[-1]} годы")
+    context = {**entries[0], "items": entries, "n": n, "of_plans": of_plans,
+               "overdue_text": f"{plural(n, 'просрочен', 'просрочены', 'просрочено')} {n} "
+                               f"{plural(n, 'срок', 'срока', 'сроков')}",
+               "unassigned": any(r.responsible is None for r in rows),
+               "notified": any(r.responsible is not None and r.responsible.id != person.id
+                               for r in rows)}
+    key = digest_key(kind, [r.occ.id for r in rows], person.id)
+    return queue_to_person(tx, person, key=key, template=template, context=context,
+                           object_kind=KIND, object_id=rows[0].occ.id)
 
 
 def _director(tx: Tx) -> Person:

@@ -1,7 +1,9 @@
 """The sweep reminds the responsible person before each due date of the annual plan (7 and 1
 days before by default, the nearest wave only, each once), tells the director when nobody is
 responsible, and from the day after the due date marks the occurrence overdue and escalates
-it to the director once. Closed and cancelled occurrences are left alone."""
+it once: one digest letter to the director per sweep run and one notice per responsible
+person, never lost nor repeated when the sweep fails half-way. Closed and cancelled
+occurrences are left alone."""
 
 from __future__ import annotations
 
@@ -13,14 +15,15 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from adapters.clock import MOSCOW
+from adapters.russian import date_long
 from config.settings import PROJECT_ROOT, Settings
-from models import ActorKind, OccurrenceState, Person
+from models import ActorKind, OccurrenceState, OutboxEmail, Person
 from models.plan import PlanItem, PlanOccurrence
 from services import plan_reminders
 from services.audit import inconsistencies, trail
 from services.mail_delivery import drain
 from services.plan import assign, load_plan_file
-from services.plan_reminders import wave_due
+from services.plan_reminders import digest_key, wave_due
 from services.plan_results import cancel, close
 from services.sweep import fire_timers, summary
 from tests.factories import emails, staff_actor
@@ -51,6 +54,23 @@ def mail_of(rt, occ_id: int) -> list:
 def sweep_at(rt, moment: datetime) -> dict:
     rt.clock.set(moment)
     return fire_timers(rt)
+
+
+def escalation_mail(rt, occ_id: int) -> list[OutboxEmail]:
+    """The letters the occurrence's `escalate` step queued (a digest may name several)."""
+    (entry,) = [e for e in trail(rt, "plan_occurrence", occ_id) if e.action == "escalate"]
+    with rt.session() as s:
+        return [s.get(OutboxEmail, i) for i in entry.email_ids]
+
+
+def mail_ids(rt, occ_id: int) -> list[int]:
+    return [m.id for m in escalation_mail(rt, occ_id)]
+
+
+def past_occurrences(rt, day: date) -> list[PlanOccurrence]:
+    with rt.session() as s:
+        return list(s.exec(select(PlanOccurrence).where(PlanOccurrence.due < day)
+                           .order_by(PlanOccurrence.due, PlanOccurrence.id)))
 
 
 def test_the_waves_come_at_their_day_once_each_then_overdue_escalates_once(rt):
@@ -155,12 +175,16 @@ def test_with_nobody_responsible_the_director_is_reminded_and_told_how_to_assign
         assert text in mail.text_body, text
     (entry,) = [e for e in trail(rt, "plan_occurrence", occ.id) if e.action == "remind"]
     assert entry.details["unassigned"] is True
-    # Overdue with nobody responsible: one letter, to the director only.
+    # Overdue with nobody responsible: the director's digest of 3 January names it, no notice.
     sweep_at(rt, msk(2025, 1, 3))
-    escalation = mail_of(rt, occ.id)[1:]
-    assert [(m.template, m.to_addr) for m in escalation] == [("plan_escalation", DIRECTOR)]
-    assert "Ответственный за пункт не назначен" in escalation[0].text_body
-    assert "прошёл 3 дня назад" in escalation[0].text_body
+    (escalation,) = escalation_mail(rt, occ.id)
+    assert (escalation.template, escalation.to_addr) == ("plan_escalation", DIRECTOR)
+    assert emails(rt, template="plan_overdue") == []
+    assert ("пункт diag-2: Участие в мониторинге «Эффективность сетевого взаимодействия»\n"
+            "   Сроки по плану: Июнь, декабрь 2024\n"
+            "   Срок исполнения: 31 декабря 2024 г. (срок 2 из 2), прошёл 3 дня назад\n"
+            "   Ответственный: не назначен\n") in escalation.text_body
+    assert "imc plan assign ГОД ПУНКТ ЛОГИН" in escalation.text_body
 
 
 def test_closed_and_cancelled_occurrences_are_never_reminded_nor_escalated(rt):
@@ -182,8 +206,8 @@ def test_closed_and_cancelled_occurrences_are_never_reminded_nor_escalated(rt):
         "create", "close_on_time"]
 
 
-def test_a_plan_loaded_late_escalates_every_past_due_date_in_batches(rt, monkeypatch):
-    monkeypatch.setattr(plan_reminders, "BATCH", 2)
+def test_a_plan_loaded_late_escalates_every_past_due_date_in_one_digest(rt, monkeypatch):
+    monkeypatch.setattr(plan_reminders, "BATCH", 2)  # marked in two transactions
     load_2024(rt)  # at 01.04.2024: January and March meetings, the March contest are past
     report = sweep_at(rt, msk(2024, 4, 1, 12))["plan_reminders"]
     past = [occurrence(rt, "theor-2", 1), occurrence(rt, "theor-2", 2),
@@ -191,10 +215,91 @@ def test_a_plan_loaded_late_escalates_every_past_due_date_in_batches(rt, monkeyp
     assert sorted(report["overdue"]) == sorted(report["escalations"]) == sorted(
         o.id for o in past)
     assert report["reminders"] == []
-    assert sorted(m.object_id for m in emails(rt, template="plan_escalation")) == sorted(
-        o.id for o in past)
+    (digest,) = emails(rt, template="plan_escalation")
+    assert digest.key == digest_key("escalation", [o.id for o in past], digest.person_id)
+    assert digest.subject == "Просрочены пункты плана: 3"
+    assert "По пунктам плана работы на 2024 год просрочены 3 срока" in digest.text_body
+    assert all(mail_ids(rt, o.id) == [digest.id] for o in past)
     assert sweep_at(rt, msk(2024, 4, 2))["plan_reminders"] == {
         "reminders": [], "overdue": [], "escalations": []}
+    assert len(emails(rt, template="plan_escalation")) == 1
+
+
+def test_the_plan_loaded_on_1_december_sends_the_director_one_letter_then_nothing(rt):
+    rt.clock.set(msk(2024, 12, 1, 8))
+    load_2024(rt)  # nobody assigned
+    past = past_occurrences(rt, date(2024, 12, 1))
+    assert len(past) >= 10
+    report = sweep_at(rt, msk(2024, 12, 1, 9))["plan_reminders"]
+    assert sorted(report["escalations"]) == sorted(o.id for o in past)
+    (letter,) = emails(rt, template="plan_escalation")
+    assert emails(rt, template="plan_overdue") == []
+    assert letter.to_addr == DIRECTOR
+    assert letter.subject == f"Просрочены пункты плана: {len(past)}"
+    for occ in past:
+        assert f"Срок исполнения: {date_long(occ.due)}" in letter.text_body, occ.due
+        assert mail_ids(rt, occ.id) == [letter.id]
+    assert all(o.escalated_at is not None for o in past_occurrences(rt, date(2024, 12, 1)))
+    assert letter.text_body.count("Ответственный: не назначен") == len(past)
+    before = len(emails(rt))
+    for moment in (msk(2024, 12, 1, 18), msk(2024, 12, 2)):
+        assert sweep_at(rt, moment)["plan_reminders"]["escalations"] == []
+    assert len(emails(rt)) == before
+    assert inconsistencies(rt, "plan_occurrence", PlanOccurrence) == []
+
+
+def test_each_responsible_person_gets_one_notice_of_their_own_items(rt):
+    plan_id = load_2024(rt)
+    for code in ("theor-1", "theor-2"):
+        assign(rt, plan_id, code, "remel", actor=staff_actor(rt))
+    sweep_at(rt, msk(2024, 9, 1))  # Jan, Mar, Apr meetings, March contest, June, 31.08
+    mine = [occurrence(rt, "theor-2", 1), occurrence(rt, "theor-2", 2),
+            occurrence(rt, "theor-2", 3), occurrence(rt, "theor-1")]
+    (digest,) = emails(rt, template="plan_escalation")
+    (notice,) = emails(rt, template="plan_overdue")
+    assert (digest.subject, notice.subject, notice.to_addr) == (
+        "Просрочены пункты плана: 6", "Прошли сроки пунктов плана: 4", REMEL)
+    assert "просрочено 6 сроков" in digest.text_body
+    assert "за которые вы отвечаете, просрочены 4 срока" in notice.text_body
+    assert "pract-3" not in notice.text_body and "diag-2" not in notice.text_body
+    assert "Ответственный: Ремель Ольга Леонидовна" in digest.text_body
+    assert "Ответственным направлены уведомления" in digest.text_body
+    assert all(mail_ids(rt, o.id) == [digest.id, notice.id] for o in mine)
+    assert mail_ids(rt, occurrence(rt, "pract-3").id) == [digest.id]
+
+
+def test_a_sweep_failing_half_way_loses_and_repeats_no_letter(rt, monkeypatch):
+    monkeypatch.setattr(plan_reminders, "BATCH", 2)
+    load_2024(rt)
+    past = [occurrence(rt, "theor-2", 1), occurrence(rt, "theor-2", 2),
+            occurrence(rt, "pract-3", 1)]
+    real, escalated = plan_reminders.transition, []
+
+    def failing(tx, machine, obj, name, **kwargs):
+        if name == "escalate":
+            escalated.append(obj.id)
+            if len(escalated) == 2:
+                raise RuntimeError("сбой посреди эскалации")
+        return real(tx, machine, obj, name, **kwargs)
+
+    monkeypatch.setattr(plan_reminders, "transition", failing)
+    rt.clock.set(msk(2024, 4, 1, 12))
+    with pytest.raises(RuntimeError):
+        plan_reminders.sweep(rt)
+    # The marks of both batches stay; the escalation and its letter were undone together.
+    assert [occurrence(rt, "theor-2", 1).state, occurrence(rt, "pract-3").state] == [
+        OccurrenceState.OVERDUE] * 2
+    assert all(occurrence(rt, "theor-2", p).escalated_at is None for p in (1, 2))
+    assert emails(rt, object_kind="plan_occurrence") == []
+    monkeypatch.setattr(plan_reminders, "transition", real)
+    report = sweep_at(rt, msk(2024, 4, 1, 13))["plan_reminders"]
+    assert report["overdue"] == [] and sorted(report["escalations"]) == sorted(
+        o.id for o in past)
+    (digest,) = emails(rt, template="plan_escalation")
+    assert digest.subject == "Просрочены пункты плана: 3"
+    assert sweep_at(rt, msk(2024, 4, 2))["plan_reminders"]["escalations"] == []
+    assert len(emails(rt, template="plan_escalation")) == 1
+    assert inconsistencies(rt, "plan_occurrence", PlanOccurrence) == []
 
 
 def test_the_offsets_are_settings_and_only_the_nearest_wave_is_due():
