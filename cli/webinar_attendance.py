@@ -13,7 +13,7 @@ from rich.table import Table
 from cli.common import BY_OPTION, actor, console, friendly, rt
 from cli.webinar import app
 from services import webinar_attendance
-from services.webinar_attendance import AttendanceResult
+from services.webinar_attendance_record import AttendanceResult
 
 
 @app.command("attendance")

@@ -10,6 +10,8 @@ from models import PersonRole
 from services import people
 from services.actors import Actor
 from services.errors import ImportRefused, Problem
+from services.people_card import FIELD_LABELS, MSG_REQUIRED, check_card
+from services.people_directory import Directory
 from services.runtime import Runtime
 
 WHAT = "файл с людьми организаций"
@@ -53,13 +55,13 @@ def import_people(rt: Runtime, data: bytes, filename: str, *, actor: Actor) -> P
     missing = set(REQUIRED) - table.present  # already reported once, not on every line
     report = PeopleImportReport(ignored_headers=list(table.unknown_headers))
     with rt.transaction() as tx:
-        directory = people.Directory.load(tx.session)
+        directory = Directory.load(tx.session)
         accepted = []
         seen_email: dict[tuple[int, str], int] = {}
         seen_head: dict[int, int] = {}
         for row in table.rows:
             line: list[str] = []
-            card, errors = people.check_card(row.values)
+            card, errors = check_card(row.values)
             line += [e for e in errors if not _about_missing(e, missing)]
             org = None
             if "organisation" not in missing:
@@ -92,6 +94,6 @@ def import_people(rt: Runtime, data: bytes, filename: str, *, actor: Actor) -> P
 
 def _about_missing(error: str, missing: set[str]) -> bool:
     """A «не заполнено» of a field whose column is missing (said once for the file)."""
-    labels = {people.FIELD_LABELS[name] for name in missing if name in people.FIELD_LABELS}
+    labels = {FIELD_LABELS[name] for name in missing if name in FIELD_LABELS}
     labels |= {"Роль"} if "role" in missing else set()
-    return any(error == people.MSG_REQUIRED.format(label=label) for label in labels)
+    return any(error == MSG_REQUIRED.format(label=label) for label in labels)

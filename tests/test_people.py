@@ -12,7 +12,8 @@ from models import AuditEntry, Organisation, OrgKind, Person, PersonRole
 from services.audit import trail
 from services.errors import DomainError, ImportRefused
 from services.partners import import_partners
-from services.people import add_person, list_people, position_genitive
+from services.people import add_person, list_people
+from services.people_card import position_genitive
 from services.people_import import import_people
 from services.webinar_invitations import announce
 from tests.factories import emails, make_partner, make_school, staff_actor
