@@ -19,10 +19,8 @@ advisory lock on the address, `_lock_address`), so the second one is refused as 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlmodel import select
 
 from adapters.clock import moscow_date
@@ -38,6 +36,7 @@ from services import org as orgs
 from services.actors import Actor
 from services.audit import record_refusal
 from services.consultation_queries import KIND, card_of
+from services.db import advisory_lock
 from services.outbox import queue_email, queue_to_person
 from services.partner_input import normalize_email
 from services.requesters import field_problems, name_key, requester
@@ -77,8 +76,6 @@ FORMS = {**{f.value: f for f in ConsultationForm},
          "телефон": ConsultationForm.PHONE, "очная": ConsultationForm.IN_PERSON,
          "дистанционно": ConsultationForm.ONLINE, "письменная": ConsultationForm.WRITTEN}
 OPEN = (ConsultationState.SUBMITTED, ConsultationState.ASSIGNED)
-# PostgreSQL advisory locks of submissions: (this namespace, a 32-bit hash of the e-mail).
-SUBMIT_LOCK_SPACE = 0x494D4302
 REQUESTER = {"page": "страница запроса на консультацию", "api": "API запросов на консультацию"}
 
 
@@ -198,16 +195,9 @@ def consent_view(rt: Runtime) -> str:
 
 
 def _lock_address(tx: Tx, address: str) -> None:
-    """PostgreSQL: hold, until this transaction ends, the advisory lock of this e-mail, so two
-    submissions from one address check for a duplicate and insert one after the other.
-    SQLite needs nothing: its transactions begin with the write lock (services/db.py)."""
-    if tx.session.get_bind().dialect.name != "postgresql":
-        return
-    digest = hashlib.blake2b(address.encode(), digest_size=4).digest()
-    tx.session.execute(sa.text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), "
-                               "CAST(:key AS integer))"),
-                       {"space": SUBMIT_LOCK_SPACE,
-                        "key": int.from_bytes(digest, "big", signed=True)})
+    """Two submissions from one address check for a duplicate and insert one after the
+    other (services.db.advisory_lock)."""
+    advisory_lock(tx.session, f"consultation-submit:{address}")
 
 
 def _open_duplicate(tx: Tx, typed: ConsultationRequest, address: str) -> Consultation | None:

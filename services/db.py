@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -36,6 +37,19 @@ def make_engine(url: str) -> sa.Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def advisory_lock(session, name: str) -> bool:
+    """Serialise transactions that take the lock `name` (e.g. «mail-claim»,
+    «consultation-submit:a@example.org») until the current transaction ends; whether a lock
+    was taken. PostgreSQL only: on SQLite every transaction begins with the database's write
+    lock (BEGIN IMMEDIATE above), which serialises them already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big",
+                         signed=True)
+    session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    return True
 
 
 def alembic_config(url: str) -> Config:

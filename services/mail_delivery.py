@@ -13,6 +13,7 @@ from sqlmodel import select
 from adapters.mail_message import build_message
 from adapters.smtp_sender import SendOutcome, SmtpConfig, send_messages
 from models import Document, MailStatus, OutboxEmail
+from services.db import advisory_lock
 from services.documents import read_bytes
 from services.runtime import Runtime
 
@@ -20,8 +21,6 @@ from services.runtime import Runtime
 CLAIM_TIMEOUT = timedelta(minutes=15)
 # While the SMTP server cannot be reached, queued mail is looked at again this often at most.
 CONNECTION_RETRY_MAX = timedelta(minutes=10)
-# PostgreSQL advisory lock taken by every claim transaction: one claim at a time.
-CLAIM_LOCK_KEY = 0x494D4301
 RESERVED_SUFFIXES = (".test", ".example", ".invalid", ".localhost", "example.org",
                      "example.com", "example.net")
 
@@ -102,10 +101,7 @@ def claim(rt: Runtime, limit: int) -> list[int]:
     """
     now = rt.clock.now()
     with rt.transaction() as tx:
-        postgres = tx.session.get_bind().dialect.name == "postgresql"
-        if postgres:
-            tx.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                               {"key": CLAIM_LOCK_KEY})
+        postgres = advisory_lock(tx.session, "mail-claim")  # one claim at a time
         _withdraw_expired(tx.session, now)
         limit = min(limit, _budget(tx.session, rt.settings, now))
         if limit <= 0:
