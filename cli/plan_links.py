@@ -19,6 +19,11 @@ OCCURRENCE = typer.Option(None, "--occurrence", min=1,
 CODE = typer.Argument(..., help="Код пункта (pract-3, pract-1, theor-1, diag-2, …)")
 
 
+def _where(item: str, position: int, due: str) -> str:
+    """«Пункт pract-3, срок №1 до 31.05.2024»: how every line below names an occurrence."""
+    return f"Пункт {item}, срок №{position} до {due}"
+
+
 @app.command("link")
 @friendly
 def link(ref: int = typer.Argument(..., help=REF_HELP), item_code: str = CODE,
@@ -31,7 +36,7 @@ def link(ref: int = typer.Argument(..., help=REF_HELP), item_code: str = CODE,
     done = plan_links.link(r, ref, item_code, kind, object_id, occurrence=occurrence,
                            actor=actor(r, by))
     verb = "связь установлена" if done.made else "связь уже была, ничего не изменено"
-    console.print(f"Пункт {done.item}, срок №{done.position} до {done.due}: {verb} — "
+    console.print(f"{_where(done.item, done.position, done.due)}: {verb} — "
                   f"{escape(done.record)}. Выполнение отметит imc plan sync (и sweep)")
 
 
@@ -49,7 +54,7 @@ def unlink(ref: int = typer.Argument(..., help=REF_HELP), item_code: str = CODE,
         console.print(f"Пункт {escape(item_code)} не был связан с этой записью: ничего не "
                       "изменено")
         return
-    console.print(f"Пункт {done.item}, срок №{done.position} до {done.due}: связь снята — "
+    console.print(f"{_where(done.item, done.position, done.due)}: связь снята — "
                   f"{escape(done.record)}")
 
 
@@ -60,10 +65,10 @@ def sync():
     вебинары, справки) — то же делает sweep."""
     report = plan_sync.sync(rt())
     for x in report["linked"]:
-        console.print(f"Пункт {x['item']}, срок №{x['position']} до {x['due']}: "
+        console.print(f"{_where(x['item'], x['position'], x['due'])}: "
                       f"связь установлена — {escape(x['record'])}")
     for x in report["closed"]:
-        console.print(f"Пункт {x['item']}, срок №{x['position']} до {x['due']}: "
+        console.print(f"{_where(x['item'], x['position'], x['due'])}: "
                       f"{x['state']} ({x['day']}) — {escape(x['result'])}")
     if not report["linked"] and not report["closed"]:
         console.print("Изменений нет: по записям процессов выполненных пунктов не прибавилось")

@@ -35,6 +35,7 @@ from models import (
 )
 from services import report_period
 from services.monitoring_data import MonitoringData, compute
+from services.plan_closing import CLOSED
 from services.plan_execution_data import done_days
 from services.report_note import Chart, Note, ReportContent, Section, Table
 from services.runtime import Tx
@@ -43,8 +44,7 @@ from services.webinar_report_data import PRESENT, TAKEN
 
 TITLE = ("Аналитическая справка по итогам мониторинга «Эффективность сетевого "
          "взаимодействия»")
-DONE = (OccurrenceState.DONE, OccurrenceState.DONE_LATE)
-SETTLED = (*DONE, OccurrenceState.OVERDUE, OccurrenceState.CANCELLED)  # whatever the date
+SETTLED = (*CLOSED, OccurrenceState.OVERDUE, OccurrenceState.CANCELLED)  # whatever the date
 FIGURE_LABELS = {
     "partners_in_force": "Организаций с действующим договором",
     "partners_active": "Из них активных",
@@ -80,7 +80,7 @@ def build(tx: Tx, start: date, end: date, subject: str = "") -> ReportContent:
         select(func.count(Certificate.id), func.count(func.distinct(Certificate.person_id)))
         .where(Certificate.issued_at >= since, Certificate.issued_at < until)).one()
     due = [row for row in plan if row[4] != OccurrenceState.CANCELLED]
-    done = sum(1 for row in due if row[4] in DONE)
+    done = sum(1 for row in due if row[4] in CLOSED)
     on_time = sum(1 for row in due if row[4] == OccurrenceState.DONE)
     w = data.total.webinars
     figures = {
@@ -111,7 +111,7 @@ def _plan(tx: Tx, start: date, end: date, today: date) -> list[list]:
         .order_by(PlanOccurrence.due, PlanItem.position, PlanOccurrence.position))
         if r.due < today or r.state in SETTLED]
     days = done_days(tx, [r.id for r in rows])
-    return [[*r[:5], days.get(r.id) if r.state in DONE else None] for r in rows]
+    return [[*r[:5], days.get(r.id) if r.state in CLOSED else None] for r in rows]
 
 
 def item_label(section_title: str, number: int | None) -> str:

@@ -19,7 +19,6 @@ from datetime import date
 
 from adapters.clock import moscow_date
 from adapters.number_words import counted, decimal as number, with_words as words
-from models import PlanMeeting
 from services import (
     contests,
     event_report_contest,
@@ -27,7 +26,7 @@ from services import (
     event_report_meeting,
     report_period,
 )
-from services.errors import DomainError, NotFound
+from services.errors import DomainError
 from services.event_report_data import (
     APPLICATIONS,
     CONTEST,
@@ -41,6 +40,7 @@ from services.event_report_data import (
     cycle_course,
     period_events,
 )
+from services.plan_meeting_queries import get_meeting
 from services.report_note import Chart, Note, ReportContent, Section, Table
 from services.runtime import Runtime, Tx
 from services.webinar_queries import get_cycle
@@ -106,10 +106,7 @@ def course(tx: Tx, subject: str) -> tuple[date, date]:
             raise DomainError(f"В цикле вебинаров №{object_id} нет вебинаров: укажите период "
                               "(--from и --to, --year или --half)")
         return days
-    meeting = tx.session.get(PlanMeeting, object_id)
-    if meeting is None:
-        raise NotFound(f"Заседание творческой группы №{object_id} не найдено")
-    day = moscow_date(meeting.starts_at)
+    day = moscow_date(get_meeting(tx, object_id).starts_at)
     return day, day
 
 

@@ -8,19 +8,18 @@ from datetime import date
 from adapters.clock import MOSCOW
 from adapters.number_words import percent, with_words as words
 from adapters.russian import date_long, initials_name, plural
-from models import Document, Person, PlanMeeting
+from models import Document, Person
 from models.plan_meeting import MeetingState
-from services.errors import DomainError, NotFound
+from services.errors import DomainError
 from services.event_report_data import meeting_data
+from services.plan_meeting_queries import get_meeting
 from services.report_note import Chart, Note, ReportContent, Section, Table
 from services.runtime import Tx
 
 
 def build(tx: Tx, meeting_id: int, start: date, end: date) -> ReportContent:
     s = tx.session
-    meeting = s.get(PlanMeeting, meeting_id)
-    if meeting is None:
-        raise NotFound(f"Заседание творческой группы №{meeting_id} не найдено")
+    meeting = get_meeting(tx, meeting_id)
     if meeting.state != MeetingState.HELD:
         raise DomainError(f"Заседание творческой группы №{meeting_id} не проведено (состояние "
                           f"«{meeting.state.label}»): справка составляется по итогам заседания")

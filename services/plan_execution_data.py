@@ -36,6 +36,7 @@ from models import (
     SessionState,
     WebinarSession,
 )
+from services.plan_closing import CLOSED
 from services.plan_schedule import ScheduleKind
 from services.report_period import bounds
 from services.runtime import Tx
@@ -45,7 +46,6 @@ OUTCOMES = (ON_TIME, LATE, OVERDUE, CANCELLED, OPEN)
 HELD_SESSIONS = (SessionState.HELD, SessionState.MATERIALS_SENT,
                  SessionState.CERTIFICATES_ISSUED, SessionState.CLOSED)
 CLOSING = ("close_on_time", "close_late")
-CLOSED = (O.DONE, O.DONE_LATE)
 DATED = (ScheduleKind.DATES, ScheduleKind.PERIOD, ScheduleKind.WHOLE_YEAR)
 # The kind of report (models.report.Report.kind) that carries out an item's process.
 REPORT_KINDS = {"monitoring": "monitoring", "effectiveness": "effectiveness",

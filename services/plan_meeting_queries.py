@@ -6,8 +6,6 @@ minutes, plan_meeting_protocol holds a meeting and makes its protocol.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -20,6 +18,7 @@ from services.documents import absolute_path
 from services.errors import NotFound
 from services.plan_schedule import MONTHS
 from services.runtime import Runtime, Tx
+from services.webinar_queries import moscow_time
 
 KIND = "plan_meeting"
 
@@ -112,10 +111,6 @@ def period(occ: PlanOccurrence) -> str:
     months = first if (occ.start.year, occ.start.month) == (occ.due.year, occ.due.month) \
         else f"{first}–{last}"
     return f"{months} {occ.due.year}"
-
-
-def moscow_time(value: datetime) -> str:
-    return f"{value.astimezone(MOSCOW):%d.%m.%Y %H:%M}"
 
 
 def signature(person: Person | None) -> str:

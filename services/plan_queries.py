@@ -13,11 +13,10 @@ from adapters.clock import moscow_date
 from models import Document, Person
 from models.plan import OccurrenceState, Plan, PlanItem, PlanOccurrence
 from services.plan import plan_by_ref
+from services.plan_closing import CLOSED
 from services.plan_execution_data import done_days
 from services.plan_schedule import KIND_LABELS, ScheduleKind
 from services.runtime import Runtime
-
-DONE = (OccurrenceState.DONE, OccurrenceState.DONE_LATE)
 
 
 def list_plans(rt: Runtime) -> list[dict]:
@@ -35,7 +34,7 @@ def list_plans(rt: Runtime) -> list[dict]:
                  "loaded": f"{moscow_date(p.created_at):%d.%m.%Y}",
                  "items": items.get(p.id, 0),
                  "occurrences": sum(states[p.id].values()),
-                 "done": sum(states[p.id][x] for x in DONE),
+                 "done": sum(states[p.id][x] for x in CLOSED),
                  "overdue": states[p.id][OccurrenceState.OVERDUE]}
                 for p in s.exec(select(Plan).order_by(Plan.year))]
 

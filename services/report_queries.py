@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from adapters.clock import MOSCOW
 from adapters.number_words import percent
 from adapters.russian import date_short
 from models import Document, Person, Report
@@ -12,6 +11,7 @@ from services import documents, report_period
 from services.errors import NotFound
 from services.reports import headline, report_kinds
 from services.runtime import Runtime
+from services.webinar_queries import moscow_time
 
 
 def figure_text(value, share: bool) -> str:
@@ -58,5 +58,5 @@ def _row(r: Report) -> dict:
         "period_text": report_period.text(r.period_start, r.period_end),
         "slug": report_period.slug(r.period_start, r.period_end),
         "subject": r.subject, "version": r.version,
-        "created": r.created_at.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M"),
+        "created": moscow_time(r.created_at),
     }
