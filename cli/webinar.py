@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from cli.common import BY_OPTION, actor, console, friendly, rt
 from services import webinar_plan, webinar_queries
+from services.errors import DomainError
 
 app = typer.Typer(help="Циклы методических вебинаров: план, вебинары", no_args_is_help=True)
 
@@ -64,10 +66,6 @@ def create(title: str = typer.Option(..., "--title", help="Название ци
 
 
 def _session_option(value: str, link: str, duration: int, capacity: int) -> dict:
-    from datetime import datetime
-
-    from services.errors import DomainError
-
     parts = [p.strip() for p in value.split("|")]
     if len(parts) not in (3, 4) or not all(parts[:3]):
         raise DomainError(f"Вебинар «{value}» не понят: укажите «ДД.ММ.ГГГГ ЧЧ:ММ | Тема | "

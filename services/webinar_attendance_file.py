@@ -15,6 +15,7 @@ from typing import Any
 
 from adapters.tabular import read_table
 from models.problems import Problem
+from services.partner_input import normalize_email
 
 # The first spelling of each field is the documented one. Headers are compared ignoring
 # case, spaces, punctuation and ё/е («E-mail:» == «email»).
@@ -87,7 +88,7 @@ def read_attendance(data: bytes, filename: str) -> AttendanceFile:
     check_minutes = "minutes" in table.present
     for row in table.rows:
         name = " ".join(row.get("name").split())
-        email = row.get("email").strip().lower().removeprefix("mailto:")
+        email = normalize_email(row.get("email")).removeprefix("mailto:")
         line_problems = []
         if not name and not email:
             line_problems.append(MSG_NO_PERSON)
@@ -166,7 +167,7 @@ def group_rows(rows: list[AttendanceRow], registrations: list[tuple[int, str, st
     → ({registration id: seconds}, [(known person, seconds)], [unknown {line, name, email,
     minutes}]).
     """
-    by_email = {email.strip().lower(): rid for rid, email, _, _ in registrations if email}
+    by_email = {normalize_email(email): rid for rid, email, _, _ in registrations if email}
     by_name: dict[tuple[str, ...], set[int]] = {}
     for rid, _, full, short in registrations:
         for key in {name_words(full), name_words(short)}:

@@ -11,6 +11,7 @@ from models import Person
 from models.webinar import Registration, RegistrationState as R, WebinarSession
 from models.webinar_machine import registration_machine
 from services.actors import Actor
+from services.partner_input import normalize_email
 from services.runtime import Tx
 from services.transitions import transition
 from services.webinar_attendance_file import AttendanceRow, group_rows
@@ -83,7 +84,7 @@ def resolve_marks(tx: Tx, row: WebinarSession, attended: list[str], absent: list
     """[(registration or person to register, present)] and every problem, for a marking."""
     regs = registrations(tx, row.id)
     by_id = {str(r.id): r for r, _ in regs}
-    by_email = {p.email.strip().lower(): r for r, p in regs if p.email}
+    by_email = {normalize_email(p.email): r for r, p in regs if p.email}
     plan, problems, missing, seen = [], [], [], {}
     for present, tokens in ((True, attended), (False, absent)):
         for token in tokens:

@@ -25,6 +25,7 @@ from models.webinar_request import WebinarRequest
 from services import links
 from services.actors import Actor
 from services.outbox import queue_to_person
+from services.partner_input import normalize_email
 from services.runtime import Runtime, Tx
 from services.transitions import Step, transition
 from services.webinar_queries import get_cycle, moscow_time
@@ -76,7 +77,7 @@ def audience(tx: Tx, cycle: WebinarCycle, row: WebinarSession) -> list[Person]:
             people.setdefault(person.id, person)
     by_address: dict[str, Person] = {}
     for k in sorted(people):
-        by_address.setdefault(people[k].email.strip().lower(), people[k])
+        by_address.setdefault(normalize_email(people[k].email), people[k])
     return list(by_address.values())
 
 

@@ -35,6 +35,7 @@ from services.actors import Actor
 from services.errors import Problem
 from services.transitions import transition
 from services.webinar_plan_spec import PlanSpec, SessionSpec, parse_start
+from services.webinar_queries import moscow_time
 from services.yaml_files import (
     LinePath,
     line_of,
@@ -153,7 +154,7 @@ def _cross(data: dict, now: datetime | None) -> list[tuple[LinePath, str]]:
         label = _session_label(i, item)
         if now is not None and start <= now:
             found.append((("sessions", i, "start"),
-                          f"{label}: начало {_moment(start)} уже прошло — вебинар в прошлом "
+                          f"{label}: начало {moscow_time(start)} уже прошло — вебинар в прошлом "
                           "не планируется"))
         duration = item.get("duration")
         if isinstance(duration, int) and not isinstance(duration, bool) and duration > 0:
@@ -164,8 +165,8 @@ def _cross(data: dict, now: datetime | None) -> list[tuple[LinePath, str]]:
             if start_b >= end_a:
                 break
             found.append((("sessions", j, "start"),
-                          f"{_session_label(j, sessions[j])} ({_moment(start_b)}) пересекается "
-                          f"с вебинаром № {i + 1} ({_moment(start_a)}–"
+                          f"{_session_label(j, sessions[j])} ({moscow_time(start_b)}) пересекается "
+                          f"с вебинаром № {i + 1} ({moscow_time(start_a)}–"
                           f"{end_a.astimezone(MOSCOW):%H:%M}): вебинары одного цикла не "
                           "должны идти одновременно"))
     cert = data.get("certificate")
@@ -209,10 +210,6 @@ def _session_label(index: int, item: Any) -> str:
         short = topic.strip() if len(topic.strip()) <= 50 else topic.strip()[:47] + "…"
         label += f" «{short}»"
     return label
-
-
-def _moment(value: datetime) -> str:
-    return value.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M")
 
 
 def _read(text_or_path: str | Path) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from adapters.clock import MOSCOW
+from adapters.clock import as_utc
 from models import ActorKind, Organisation, Person
 from models.webinar import WebinarSession
 from models.webinar_machine import request_machine
@@ -28,6 +28,7 @@ from services.partner_input import normalize_email
 from services.requesters import field_problems, requester
 from services.runtime import Runtime, Tx
 from services.transitions import Step, transition
+from services.webinar_queries import moscow_time
 
 KIND = "webinar_request"
 SOURCES = ("page", "api")
@@ -195,6 +196,4 @@ def list_requests(rt: Runtime, *, include_decided: bool = False) -> list[dict]:
 
 
 def _local(value) -> str:
-    from adapters.clock import as_utc
-
-    return as_utc(value).astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M")
+    return moscow_time(as_utc(value))

@@ -30,12 +30,12 @@ from services.consultations import (
 )
 from services.runtime import Runtime
 from web.app import get_rt, templates
-from web.bodies import json_object, not_text, text
+from web.bodies import json_object
+from web.public_forms import BAD_SHAPE, read_form, received_page, shape_problems, submitted
 
 router = APIRouter()
 Rt = Annotated[Runtime, Depends(get_rt)]
 PAGE = "consultation_request.html"
-MAX_FORM_FIELDS = 30
 
 
 def _submit(rt: Runtime, values: dict[str, str], consent: Any, source: str) -> int:
@@ -49,9 +49,7 @@ def consultation_form(request: Request, rt: Rt) -> Response:
 
 @router.post("/consultations", name="consultation_submit")
 async def consultation_submit(request: Request, rt: Rt) -> Response:
-    async with request.form(max_files=0, max_fields=MAX_FORM_FIELDS) as data:
-        values = {name: text(data.get(name)) for name in FIELDS}
-        consent = text(data.get("consent"))
+    values, consent = await read_form(request, FIELDS)
     try:
         consultation_id = await run_in_threadpool(_submit, rt, values, consent, "page")
     except DuplicateConsultation as err:
@@ -65,10 +63,7 @@ async def consultation_submit(request: Request, rt: Rt) -> Response:
 
 @router.get("/consultations/received", name="consultation_received")
 def consultation_received(request: Request, n: str = "") -> Response:
-    """The thank-you page; it shows only the number it was given and reads nothing."""
-    if not (n.isdigit() and len(n) < 10):
-        return RedirectResponse("/consultations", status_code=303)
-    return templates.TemplateResponse(request, PAGE, {"received": int(n)})
+    return received_page(request, PAGE, n, back="/consultations")
 
 
 @router.post("/api/consultations", name="consultation_api")
@@ -76,15 +71,11 @@ async def consultation_api(request: Request, rt: Rt) -> Response:
     """A JSON object {organisation, requester_name, email, phone, topic, question, form,
     preferred_dates, consent: true} → 201 {"id": N, "state": "submitted"}."""
     data = json_object(await request.body())
-    wrong = not_text(data, FIELDS, LABELS) if data is not None else []
-    if data is None or wrong:
-        expected = ", ".join([*FIELDS, "consent"])
-        problems = ([f"ожидается JSON-объект с полями {expected}"] if data is None
-                    else [f"текстом должно быть поле {w}" for w in wrong])
-        return _json_error(ConsultationRefused(problems, head="Неверный формат запроса"), 400)
+    problems = shape_problems(data, FIELDS, LABELS)
+    if problems:
+        return _json_error(ConsultationRefused(problems, head=BAD_SHAPE), 400)
     try:
-        consultation_id = await run_in_threadpool(
-            _submit, rt, {k: data.get(k) or "" for k in FIELDS}, data.get("consent"), "api")
+        consultation_id = await run_in_threadpool(_submit, rt, *submitted(data, FIELDS), "api")
     except DuplicateConsultation as err:
         return _json_error(err, 409)
     except ConsultationRefused as err:

@@ -23,12 +23,12 @@ from services.webinar_requests import (
     submit_request,
 )
 from web.app import get_rt, templates
-from web.bodies import json_object, not_text
+from web.bodies import json_object
+from web.public_forms import BAD_SHAPE, read_form, received_page, shape_problems, submitted
 
 router = APIRouter()
 Rt = Annotated[Runtime, Depends(get_rt)]
 PAGE = "webinar_request.html"
-MAX_FORM_FIELDS = 30
 
 
 def _submit(rt: Runtime, values: dict[str, str], consent: Any, source: str) -> int:
@@ -42,9 +42,7 @@ def request_form(request: Request) -> Response:
 
 @router.post("/webinar-requests", name="webinar_request_submit")
 async def request_submit(request: Request, rt: Rt) -> Response:
-    async with request.form(max_files=0, max_fields=MAX_FORM_FIELDS) as data:
-        values = {name: _text(data.get(name)) for name in FIELDS}
-        consent = _text(data.get("consent"))
+    values, consent = await read_form(request, FIELDS)
     try:
         request_id = await run_in_threadpool(_submit, rt, values, consent, "page")
     except RequestRefused as err:
@@ -55,36 +53,26 @@ async def request_submit(request: Request, rt: Rt) -> Response:
 
 @router.get("/webinar-requests/received", name="webinar_request_received")
 def request_received(request: Request, n: str = "") -> Response:
-    """The thank-you page; it shows only the number it was given and reads nothing."""
-    if not (n.isdigit() and len(n) < 10):
-        return RedirectResponse("/webinar-requests", status_code=303)
-    return templates.TemplateResponse(request, PAGE, {"received": int(n)})
+    return received_page(request, PAGE, n, back="/webinar-requests")
 
 
 @router.post("/api/webinar-requests", name="webinar_request_api")
 async def request_api(request: Request, rt: Rt) -> Response:
     """A JSON object {organisation, requester_name, email, phone, topic, audience,
     preferred_dates, comment, consent: true} → 201 {"id": N, "state": "submitted"}."""
+    data = json_object(await request.body())
+    problems = shape_problems(data, FIELDS, LABELS)
+    if problems:
+        return _json_error(RequestRefused(problems, head=BAD_SHAPE))
     try:
-        data = _json_object(await request.body())
-        request_id = await run_in_threadpool(
-            _submit, rt, {k: data.get(k) or "" for k in FIELDS}, data.get("consent"), "api")
+        request_id = await run_in_threadpool(_submit, rt, *submitted(data, FIELDS), "api")
     except RequestRefused as err:
-        return JSONResponse({"error": err.message, "problems": err.problems}, status_code=400)
+        return _json_error(err)
     return JSONResponse({"id": request_id, "state": "submitted"}, status_code=201)
 
 
-def _json_object(body: bytes) -> dict:
-    expected = ", ".join([*FIELDS, "consent"])
-    data = json_object(body)
-    if data is None:
-        raise RequestRefused([f"ожидается JSON-объект с полями {expected}"],
-                             head="Неверный формат запроса")
-    wrong = not_text(data, FIELDS, LABELS)
-    if wrong:
-        raise RequestRefused([f"текстом должно быть поле {w}" for w in wrong],
-                             head="Неверный формат запроса")
-    return data
+def _json_error(err: RequestRefused) -> JSONResponse:
+    return JSONResponse({"error": err.message, "problems": err.problems}, status_code=400)
 
 
 def _page(request: Request, *, values: dict, consent: bool, problems: list[str] | None = None,
@@ -94,7 +82,3 @@ def _page(request: Request, *, values: dict, consent: bool, problems: list[str] 
         {"values": values, "consent": consent, "problems": problems or [],
          "consent_text": CONSENT_TEXT, "received": None},
         status_code=status)
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
