@@ -19,11 +19,12 @@ from models.consultation import Consultation, ConsultationState
 from models.consultation_machine import consultation_machine
 from services import documents
 from services.actors import Actor
-from services.consultation_queries import KIND, card_of, get, local
+from services.consultation_queries import KIND, card_of, get
 from services.errors import DomainError, NotFound, UploadRefused
 from services.outbox import queue_to_person
 from services.runtime import Runtime, Tx
 from services.transitions import Step, refusal_audit, transition
+from services.webinar_queries import moscow_time
 
 RESULT_FILE_TYPES = ("pdf", "docx", "doc", "xlsx", "pptx", "jpg", "png")
 HELD_AT_NOON = time(12, 0)  # a day without a time: the consultation is dated by its day
@@ -59,7 +60,7 @@ def assign(rt: Runtime, consultation_id: int, methodologist: str | int, *,
         person = _person(tx, c, name, methodologist, actor)
         at = _aware(scheduled_at)
         before = tx.session.get(Person, c.methodologist_id) if c.methodologist_id else None
-        earlier = local(c.scheduled_at) if c.scheduled_at else ""
+        earlier = moscow_time(c.scheduled_at) if c.scheduled_at else ""
         moved = before is not None and before.id == person.id
         round_ = _assignments(tx, c) + 1
         with transition(tx, consultation_machine, c, name, actor=actor, methodologist=person,
@@ -68,7 +69,7 @@ def assign(rt: Runtime, consultation_id: int, methodologist: str | int, *,
             c.scheduled_at = at or c.scheduled_at
             c.decided_by = actor.person_id
             step.details.update(methodologist_id=person.id, methodologist=person.full_name,
-                                scheduled=local(c.scheduled_at) if c.scheduled_at else "",
+                                scheduled=moscow_time(c.scheduled_at) if c.scheduled_at else "",
                                 previous=before.full_name if before else "", moved=moved)
             context = {"consultation": card_of(tx, c), "again": round_ > 1, "moved": moved,
                        "earlier": earlier}
@@ -107,7 +108,7 @@ def hold(rt: Runtime, consultation_id: int, *, result: str,
                 doc = _store_result(tx, c, file, actor, step)
                 c.result_document_id = doc.id
                 attached.append(doc.id)
-            step.details.update(held=local(moment), duration=duration_minutes,
+            step.details.update(held=moscow_time(moment), duration=duration_minutes,
                                 methodologist_id=c.methodologist_id,
                                 document_id=c.result_document_id)
             _to_requester(tx, c, "held", "consultation_held",

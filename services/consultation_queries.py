@@ -15,6 +15,7 @@ from models.consultation import Consultation, ConsultationState
 from services.errors import DomainError, NotFound
 from services.report_period import checked_year
 from services.runtime import Runtime, Tx
+from services.webinar_queries import moscow_time
 
 KIND = "consultation"
 
@@ -33,7 +34,7 @@ def card_of(tx: Tx, c: Consultation) -> dict:
     doc = tx.session.get(Document, c.result_document_id) if c.result_document_id else None
     return {
         "id": c.id, "state": str(c.state), "state_label": c.state.label,
-        "submitted": local(c.submitted_at), "source": c.source,
+        "submitted": moscow_time(c.submitted_at), "source": c.source,
         "organisation": c.organisation_name, "organisation_id": c.organisation_id,
         "matched": org.short_name if org else "", "municipality": org.municipality if org else "",
         "requester": c.requester_name, "email": c.email, "phone": c.phone,
@@ -44,8 +45,8 @@ def card_of(tx: Tx, c: Consultation) -> dict:
         "methodologist_email": who.email if who else "",
         "methodologist_gender": who.gender if who else "",
         "methodologist_phone": who.phone if who else "",
-        "scheduled": local(c.scheduled_at) if c.scheduled_at else "",
-        "held": local(c.held_at) if c.held_at else "",
+        "scheduled": moscow_time(c.scheduled_at) if c.scheduled_at else "",
+        "held": moscow_time(c.held_at) if c.held_at else "",
         "held_date": date_long(as_utc(c.held_at)) if c.held_at else "",
         "duration": c.duration_minutes, "result": c.result,
         "result_file": doc.filename if doc else "", "reason": c.decline_reason,
@@ -108,5 +109,3 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return as_utc(low), as_utc(high)
 
 
-def local(value: datetime) -> str:
-    return as_utc(value).astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M")

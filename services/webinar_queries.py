@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import select
 
-from adapters.clock import MOSCOW
+from adapters.clock import MOSCOW, as_utc
 from models.webinar import Registration, RegistrationState, WebinarCycle, WebinarSession
 from services.errors import NotFound
 from services.runtime import Runtime
@@ -17,7 +17,8 @@ ACTIVE = (RegistrationState.REGISTERED, RegistrationState.ATTENDED, Registration
 
 
 def moscow_time(value) -> str:
-    return value.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M")
+    """«15.10.2024 15:00» in Moscow; a naive datetime is read as UTC, as the store keeps it."""
+    return as_utc(value).astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M")
 
 
 def list_cycles(rt: Runtime) -> list[dict]:

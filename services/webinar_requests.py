@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from adapters.clock import as_utc
 from models import ActorKind, Organisation, Person
 from models.webinar import WebinarSession
 from models.webinar_machine import request_machine
@@ -170,14 +169,14 @@ def card_of(tx: Tx, req: WebinarRequest) -> dict:
     row = tx.session.get(WebinarSession, req.session_id) if req.session_id else None
     return {
         "id": req.id, "state": str(req.state), "state_label": req.state.label,
-        "submitted": _local(req.submitted_at), "organisation": req.organisation_name,
+        "submitted": moscow_time(req.submitted_at), "organisation": req.organisation_name,
         "matched": org.short_name if org else "", "requester": req.requester_name,
         "email": req.email, "phone": req.phone, "topic": req.topic,
         "audience": req.audience, "preferred_dates": req.preferred_dates,
         "comment": req.comment, "source": req.source, "decline_reason": req.decline_reason,
         "session_id": req.session_id, "cycle_id": row.cycle_id if row else None,
-        "session_start": _local(row.starts_at) if row else "",
-        "decided": _local(req.decided_at) if req.decided_at else "",
+        "session_start": moscow_time(row.starts_at) if row else "",
+        "decided": moscow_time(req.decided_at) if req.decided_at else "",
     }
 
 
@@ -195,5 +194,3 @@ def list_requests(rt: Runtime, *, include_decided: bool = False) -> list[dict]:
         return [card_of(tx, r) for r in tx.session.exec(stmt)]
 
 
-def _local(value) -> str:
-    return moscow_time(as_utc(value))
