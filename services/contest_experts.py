@@ -10,7 +10,7 @@ from services.actors import Actor
 from services.audit import record_event
 from services.errors import DomainError, NotFound
 from services.org import fill_cases
-from services.partner_input import _EMAIL
+from services.partner_input import EMAIL_PATTERN
 from services.runtime import Runtime
 
 
@@ -19,7 +19,7 @@ def add_expert(rt: Runtime, contest_id: int, *, last_name: str, first_name: str,
                organisation_id: int | None = None, actor: Actor) -> int:
     """Put a person on the contest's panel (an existing one found by email, or a new one)."""
     address = email.strip().lower()
-    if not _EMAIL.fullmatch(address):
+    if not EMAIL_PATTERN.fullmatch(address):
         raise DomainError(f"«{email}» не похож на адрес электронной почты")
     with rt.transaction() as tx:
         contests.get(tx, contest_id)

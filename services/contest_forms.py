@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.partner_input import _EMAIL
+from services.partner_input import EMAIL_PATTERN
 
 CONSENT_TEXT = (
     "Я даю согласие МКУ ИМЦ Выселковский район на обработку моих персональных данных "
@@ -48,7 +48,7 @@ class ApplicationForm:
         found = [f"не заполнено поле «{LABELS[f]}»" for f in REQUIRED if not getattr(self, f)]
         found += [f"поле «{LABELS[f]}» длиннее {n} символов"
                   for f, n in LIMITS.items() if len(getattr(self, f)) > n]
-        if self.contact_email and not _EMAIL.fullmatch(self.contact_email.lower()):
+        if self.contact_email and not EMAIL_PATTERN.fullmatch(self.contact_email.lower()):
             found.append(f"«{self.contact_email}» не похож на адрес электронной почты")
         if not self.consent:
             found.append("без согласия на обработку персональных данных заявка не принимается")

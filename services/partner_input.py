@@ -59,7 +59,7 @@ MSG_OGRN_CHECK = "ОГРН {value} неверный: не сходится ко�
 MSG_EMAIL = "«{value}» не похож на адрес электронной почты"
 MSG_KIND = "«{value}» — неизвестный вид организации: укажите «партнёр» или «школа»"
 
-_EMAIL = re.compile(
+EMAIL_PATTERN = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@"
     r"(?:[A-Za-z0-9а-яА-ЯёЁ](?:[A-Za-z0-9а-яА-ЯёЁ-]*[A-Za-z0-9а-яА-ЯёЁ])?\.)+"
     r"[A-Za-zа-яА-ЯёЁ]{2,}$"
@@ -174,7 +174,7 @@ class PartnerInput(BaseModel):
     @field_validator("email", "head_email")
     @classmethod
     def _email(cls, value: str) -> str:
-        if value and not _EMAIL.match(value):
+        if value and not EMAIL_PATTERN.match(value):
             raise ValueError(MSG_EMAIL.format(value=value))
         return normalize_email(value)
 

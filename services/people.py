@@ -11,7 +11,7 @@ from services.actors import Actor
 from services.audit import record_event
 from services.errors import DomainError, NotFound
 from services.org import fill_cases
-from services.partner_input import _EMAIL, MSG_EMAIL, normalize_email
+from services.partner_input import EMAIL_PATTERN, MSG_EMAIL, normalize_email
 from services.people_card import PersonCard, check_card, parse_role, position_genitive
 from services.people_directory import Directory
 from services.runtime import Runtime, Tx
@@ -116,7 +116,7 @@ def edit(rt: Runtime, ref: str | int, changes: dict[str, str], *, actor: Actor) 
         raise DomainError(f"Эти поля менять нельзя: {', '.join(sorted(unknown))}")
     if "email" in changes:
         changes["email"] = normalize_email(changes["email"])
-        if not _EMAIL.fullmatch(changes["email"]):
+        if not EMAIL_PATTERN.fullmatch(changes["email"]):
             raise DomainError(MSG_EMAIL.format(value=changes["email"]))
     with rt.transaction() as tx:
         person = find(tx, ref)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models import PersonRole
-from services.partner_input import _EMAIL, MSG_EMAIL, normalize_email
+from services.partner_input import EMAIL_PATTERN, MSG_EMAIL, normalize_email
 
 # Who staff add to an organisation here; the centre's people come from data/centre.yaml,
 # experts from `imc contest add-expert`.
@@ -98,7 +98,7 @@ def check_card(values: dict) -> tuple[PersonCard | None, list[str]]:
     problems = [MSG_REQUIRED.format(label=FIELD_LABELS[k]) for k in REQUIRED if not clean[k]]
     problems += [MSG_TOO_LONG.format(label=FIELD_LABELS[k], max=n)
                  for k, n in LIMITS.items() if len(clean[k]) > n]
-    if clean["email"] and not _EMAIL.fullmatch(clean["email"]):
+    if clean["email"] and not EMAIL_PATTERN.fullmatch(clean["email"]):
         problems.append(MSG_EMAIL.format(value=clean["email"]))
     parsed = {}
     for name, parse in (("role", parse_role), ("gender", parse_gender)):

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from models import Organisation, OrgKind, Person, PersonRole
 from services import org as orgs
+from services.partner_input import EMAIL_PATTERN, normalize_email
 from services.runtime import Tx
 
 
@@ -64,15 +65,13 @@ def field_problems(form, *, labels: dict[str, str], required: tuple[str, ...],
     """(field, Russian problem) for every problem of a public request form, in the order they
     are shown: required fields, the name, the e-mail, `extra(form)` (the form's own checks),
     lengths, the consent. `missing` words a required field's absence its own way."""
-    from services.partner_input import _EMAIL, normalize_email
-
     missing = missing or {}
     found = [(k, missing.get(k, f"не заполнено поле «{labels[k]}»")) for k in required
              if not getattr(form, k)]
     if form.requester_name and len(form.requester_name.split()) < 2:
         found.append(("requester_name",
                       "в поле «ФИО» укажите фамилию и имя (и отчество, если есть)"))
-    if form.email and not _EMAIL.fullmatch(normalize_email(form.email)):
+    if form.email and not EMAIL_PATTERN.fullmatch(normalize_email(form.email)):
         found.append(("email", f"«{form.email}» не похож на адрес электронной почты"))
     found += list(extra(form)) if extra else []
     found += [(k, f"поле «{labels[k]}» длиннее {n} символов")

@@ -24,7 +24,7 @@ from services.audit import record_event
 from services.errors import DomainError, IllegalTransition, NotFound
 from services.org import fill_cases
 from services.outbox import queue_to_person
-from services.partner_input import _EMAIL
+from services.partner_input import EMAIL_PATTERN
 from services.runtime import Runtime, Tx
 from services.webinar_invitations import KIND, personal_link, session_card as letter_card
 from services.webinar_links import closed_reason, registration_of, session_card, taken_places
@@ -76,7 +76,7 @@ class OpenForm:
         found = {f: f"не заполнено поле «{LABELS[f]}»" for f in REQUIRED if not getattr(self, f)}
         found.update({f: f"поле «{LABELS[f]}» длиннее {n} символов"
                       for f, n in LIMITS.items() if len(getattr(self, f)) > n})
-        if self.email and "email" not in found and not _EMAIL.fullmatch(self.email):
+        if self.email and "email" not in found and not EMAIL_PATTERN.fullmatch(self.email):
             found["email"] = f"«{self.email}» не похож на адрес электронной почты"
         return found
 
